@@ -1,0 +1,68 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a Router per app, errors always `{"detail": …}`."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from alliance.accounts.models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    openapi_description = "A token from POST /api/v1/auth/token, sent as `Authorization: Bearer …`."
+
+    def authenticate(self, request: HttpRequest, token: str):
+        record = ApiToken.authenticate(token)
+        if record is None:
+            return None
+        request.user = record.user
+        request.api_token = record
+        request.audit_via = "api"
+        return record.user
+
+
+class VerifiedSession(SessionAuth):
+    """The web session, with CSRF, once any second factor the person needs is checked."""
+
+    def authenticate(self, request: HttpRequest, key):
+        user = super().authenticate(request, key)
+        if user is None or (user.needs_two_factor() and not user.is_verified()):
+            return None
+        request.audit_via = "api"
+        return user
+
+
+api = NinjaAPI(
+    title="Alliance API",
+    version="1",
+    description="Goals, tasks, check-ins and alliance measures shared by counselors and clients.",
+    auth=[BearerToken(), VerifiedSession()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # Ninja reports a body that is not JSON as a 400; the API promises 422 for invalid input.
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        detail = [{"loc": ["body"], "msg": "The request body is not valid JSON.", "type": "json"}]
+        return api.create_response(request, {"detail": detail}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": "Authentication required: send a valid bearer token."}, status=401
+    )
+
+
+def _register_routers():
+    from alliance.accounts.api import router as accounts_router
+    from alliance.care.api import router as care_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", care_router)
+
+
+_register_routers()

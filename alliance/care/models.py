@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from alliance.accounts.models import Clinic, Role
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one access rule for client records; every view and API call goes through it.
+
+        A client sees only themself, a counselor the clients assigned to them, a supervisor or
+        admin their own clinic. Nobody crosses clinics.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.CLIENT:
+            return self.filter(user=user)
+        if user.role == Role.COUNSELOR:
+            return self.filter(counselor=user, clinic_id=user.clinic_id)
+        if user.role in {Role.SUPERVISOR, Role.ADMIN}:
+            return self.filter(clinic_id=user.clinic_id)
+        return self.none()
+
+    def writable_by(self, user):
+        """Clients and their own counselor write to a client's record; clinic-wide roles read."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.CLIENT:
+            return self.filter(user=user)
+        if user.role == Role.COUNSELOR:
+            return self.filter(counselor=user, clinic_id=user.clinic_id)
+        return self.none()
+
+
+class Client(models.Model):
+    """A person receiving care at one clinic, with one primary counselor at a time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="client_record"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clients")
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="caseload"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__name"]
+        indexes = [models.Index(fields=["clinic", "counselor"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.user.name
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+
+class Assignment(models.Model):
+    """Who was the client's primary counselor, and when: reassignment keeps the history."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments")
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments_made",
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]

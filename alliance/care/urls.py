@@ -1,0 +1,11 @@
+from django.urls import path
+
+from alliance.care import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("clients/invite/", views.invite_client, name="invite_client"),
+    path("clients/<int:client_id>/", views.client_detail, name="client_detail"),
+    path("home/", views.client_home, name="client_home"),
+]
