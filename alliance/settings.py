@@ -61,7 +61,9 @@ def parse_encryption_keys(value: str) -> list[bytes]:
 ENCRYPTION_KEYS = parse_encryption_keys(os.environ.get("ALLIANCE_ENCRYPTION_KEYS", ""))
 if not ENCRYPTION_KEYS:
     if not DEBUG:
-        raise ImproperlyConfigured("ALLIANCE_ENCRYPTION_KEYS is required when ALLIANCE_DEBUG is off")
+        raise ImproperlyConfigured(
+            "ALLIANCE_ENCRYPTION_KEYS is required when ALLIANCE_DEBUG is off"
+        )
     # A fixed development key so a demo database stays readable between runs.
     ENCRYPTION_KEYS = [b"alliance-development-key-32bytes"]
 

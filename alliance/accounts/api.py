@@ -3,17 +3,20 @@ from datetime import datetime
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django_otp import match_token, user_has_device
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import EmailStr, Field
+from pydantic import Field
 
 from alliance.accounts.models import ApiToken
 
 router = Router(tags=["auth"])
 
+NEEDS_ENROLMENT = "Two-factor sign-in is required: enrol an authenticator app on the web first."
+NEEDS_CODE = "A valid one-time code (otp) is required for this account."
+
 
 class TokenIn(Schema):
-    email: EmailStr
+    email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=4096)
     otp: str | None = Field(default=None, max_length=12)
 
@@ -43,7 +46,10 @@ class Detail(Schema):
 
 
 @router.post(
-    "/auth/token", auth=None, response={200: TokenOut, 401: Detail, 429: Detail}, summary="Get a token"
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: Detail, 429: Detail},
+    summary="Get a token",
 )
 def create_token(request, payload: TokenIn):
     """Exchange email, password and (where two-factor is on) a one-time code for a bearer token.
@@ -52,18 +58,16 @@ def create_token(request, payload: TokenIn):
     """
     user = authenticate(request, username=payload.email, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, {"detail": "Too many failed attempts. Try again later."}
+        return Status(429, {"detail": "Too many failed attempts. Try again later."})
     if user is None:
-        return 401, {"detail": "That email and password do not match an account."}
+        return Status(401, {"detail": "That email and password do not match an account."})
     if user.needs_two_factor():
         if not user_has_device(user, confirmed=True):
-            return 401, {
-                "detail": "Two-factor sign-in is required: enrol an authenticator app on the web first."
-            }
+            return Status(401, {"detail": NEEDS_ENROLMENT})
         if not payload.otp or match_token(user, payload.otp.strip()) is None:
-            return 401, {"detail": "A valid one-time code (otp) is required for this account."}
+            return Status(401, {"detail": NEEDS_CODE})
     record, token = ApiToken.issue(user)
-    return 200, {"token": token, "expires_at": record.expires_at}
+    return Status(200, {"token": token, "expires_at": record.expires_at})
 
 
 @router.delete("/auth/token", response={204: None}, summary="Revoke this token")
@@ -73,7 +77,7 @@ def revoke_token(request):
         raise HttpError(400, "Only a bearer token can be revoked; sign out to end a web session.")
     record.revoked_at = timezone.now()
     record.save(update_fields=["revoked_at"])
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, summary="Who am I")

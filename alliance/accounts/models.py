@@ -136,9 +136,11 @@ class Invitation(models.Model):
 
     @classmethod
     def find(cls, token: str):
-        return cls.objects.select_related("user", "user__clinic").filter(
-            token_hash=hash_token(token)
-        ).first()
+        return (
+            cls.objects.select_related("user", "user__clinic")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
 
     @property
     def is_expired(self) -> bool:

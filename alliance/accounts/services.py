@@ -80,9 +80,7 @@ def add_user(
 
 def send_invitation(user: User, invited_by: User | None) -> str:
     """Issue a fresh single-use link (earlier unused links stop working) and email it."""
-    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(
-        expires_at=timezone.now()
-    )
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
     invitation, token = Invitation.issue(user, invited_by)
     link = settings.SITE_URL + reverse("accept_invitation", args=[token])
     context = {"user": user, "invited_by": invited_by, "link": link, "invitation": invitation}

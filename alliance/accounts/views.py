@@ -33,7 +33,9 @@ class SignInView(LoginView):
 def accept_invitation(request, token):
     invitation = Invitation.find(token)
     if invitation is None:
-        return render(request, "accounts/invitation_invalid.html", {"reason": "unknown"}, status=404)
+        return render(
+            request, "accounts/invitation_invalid.html", {"reason": "unknown"}, status=404
+        )
     if invitation.is_used:
         return render(request, "accounts/invitation_invalid.html", {"reason": "used"}, status=410)
     if invitation.is_expired:
@@ -44,7 +46,9 @@ def accept_invitation(request, token):
         user = services.accept_invitation(invitation, form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("index")
-    return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
+    )
 
 
 def _safe_next(request, default="index"):
@@ -75,7 +79,9 @@ def two_factor_setup(request):
             otp_login(request, device)
             messages.success(request, "Two-factor sign-in is on for your account.")
             return redirect("index")
-        form.add_error("code", "That code did not match. Check the time on your phone and try again.")
+        form.add_error(
+            "code", "That code did not match. Check the time on your phone and try again."
+        )
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,
@@ -132,7 +138,9 @@ def people(request):
         Invitation.objects.pending().filter(user__clinic=clinic).values_list("user_id", flat=True)
     )
     clients = (
-        Client.objects.visible_to(request.user).select_related("user", "counselor").order_by("user__name")
+        Client.objects.visible_to(request.user)
+        .select_related("user", "counselor")
+        .order_by("user__name")
     )
     context = {
         "staff": staff,
@@ -172,7 +180,9 @@ def assign_client(request, client_id):
     form = AssignForm(request.POST, clinic=request.user.clinic)
     if form.is_valid():
         services.reassign_client(client, form.cleaned_data["counselor"], request.user, request)
-        messages.success(request, f"{client.name} is now with {form.cleaned_data['counselor'].name}.")
+        messages.success(
+            request, f"{client.name} is now with {form.cleaned_data['counselor'].name}."
+        )
         return redirect("people")
     context = {"form": form, "client": client}
     return render(request, "accounts/assign_client.html", context, status=422)

@@ -14,5 +14,7 @@ def client_audit(request, client_id):
     client = get_visible_or_404(Client.objects.visible_to(request.user), client_id)
     events = AuditEvent.objects.visible_to(request.user).filter(client_id=client.pk).order_by("-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    audit.record(request, "read", audit.Target("AuditTrail", client.pk, client.pk, client.clinic_id))
+    audit.record(
+        request, "read", audit.Target("AuditTrail", client.pk, client.pk, client.clinic_id)
+    )
     return render(request, "audit/client_audit.html", {"client": client, "page": page})

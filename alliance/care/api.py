@@ -1,10 +1,10 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import EmailStr, Field
+from pydantic import Field
 
-from alliance.access import get_visible_or_404, invalid
+from alliance.access import Email, get_visible_or_404, invalid
 from alliance.accounts import services as people
 from alliance.accounts.models import Role, User
 from alliance.audit import services as audit
@@ -33,7 +33,7 @@ class ClientList(Schema):
 
 class ClientIn(Schema):
     name: str = Field(min_length=1, max_length=150)
-    email: EmailStr
+    email: Email
     counselor_id: int | None = Field(default=None, ge=1, le=2**62)
 
 
@@ -83,7 +83,7 @@ def create_client(request, payload: ClientIn):
         )
     except people.PeopleError as error:
         invalid(error.field, error.message)
-    return 201, client_out(client)
+    return Status(201, client_out(client))
 
 
 @router.get("/clients/{client_id}", response=ClientOut, summary="One client")
@@ -91,4 +91,3 @@ def get_client(request, client_id: int):
     client = visible_client(request, client_id)
     audit.record(request, "read", audit.for_client(client))
     return client_out(client)
-

@@ -61,10 +61,14 @@ def invite_client(request):
 
 @role_required(Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
 def client_detail(request, client_id):
-    client = get_visible_or_404(Client.objects.visible_to(request.user).select_related("user", "counselor"), client_id)
+    client = get_visible_or_404(
+        Client.objects.visible_to(request.user).select_related("user", "counselor"), client_id
+    )
     audit.record(request, "read", audit.for_client(client))
     assignments = client.assignments.select_related("counselor", "assigned_by")
-    return render(request, "care/client_detail.html", {"client": client, "assignments": assignments})
+    return render(
+        request, "care/client_detail.html", {"client": client, "assignments": assignments}
+    )
 
 
 @role_required(Role.CLIENT)

@@ -18,4 +18,6 @@ class Command(BaseCommand):
             clinic, admin = services.create_clinic(name, admin_email, admin_name, password)
         except services.PeopleError as error:
             raise CommandError(f"{error.field}: {error.message}")
-        self.stdout.write(f"Created clinic {clinic.name!r} (id {clinic.pk}) with admin {admin.email}")
+        self.stdout.write(
+            f"Created clinic {clinic.name!r} (id {clinic.pk}) with admin {admin.email}"
+        )

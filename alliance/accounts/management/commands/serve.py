@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("ALLIANCE_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("ALLIANCE_PORT", "8000")))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("ALLIANCE_PORT", "8000"))
+        )
         parser.add_argument("--workers", type=int, default=None)
 
     def handle(self, *args, host, port, workers, **options):

@@ -1,0 +1,34 @@
+from alliance.tests.access import Entry, operations, pages
+
+CLINIC_1_STAFF = {"admin": 200, "supervisor": 200, "c1": 200}
+
+
+def new_client(p, who):
+    body = {"name": "Nadia New", "email": "nadia@example.test"}
+    if who == "admin":
+        body["counselor_id"] = p.c1.pk
+    return body
+
+
+WEB = {
+    "index": Entry(pages(302)),
+    "caseload": Entry(pages(404, admin=200, supervisor=200, c1=200, c2=200, other_counselor=200)),
+    "invite_client": Entry(pages(404, admin=200, c1=200, c2=200, other_counselor=200)),
+    "client_detail": Entry(
+        pages(404, **CLINIC_1_STAFF), kwargs=lambda p, who: {"client_id": p.a.pk}
+    ),
+    "client_home": Entry(pages(404, a=200, b=200, d=200, other_client=200)),
+}
+
+API = {
+    ("GET", "/api/v1/clients"): Entry(operations(200)),
+    ("POST", "/api/v1/clients"): Entry(
+        operations(403, admin=201, c1=201, c2=201, other_counselor=201),
+        method="POST",
+        data=new_client,
+    ),
+    ("GET", "/api/v1/clients/{client_id}"): Entry(
+        operations(404, a=200, **CLINIC_1_STAFF),
+        kwargs=lambda p, who: {"client_id": p.a.pk},
+    ),
+}
