@@ -123,6 +123,9 @@ class Invitation(models.Model):
 
     objects = InvitationQuerySet.as_manager()
 
+    def __str__(self):
+        return f"Invitation for {self.user.email}"
+
     @classmethod
     def issue(cls, user, invited_by):
         token = secrets.token_urlsafe(32)
@@ -164,6 +167,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self):
+        return f"API token {self.pk} for {self.user.email}"
 
     @classmethod
     def issue(cls, user):

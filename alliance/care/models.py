@@ -82,3 +82,6 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.client} with {self.counselor} from {self.started_at:%Y-%m-%d}"
