@@ -38,6 +38,8 @@ api = NinjaAPI(
     description="Goals, tasks, check-ins and alliance measures shared by counselors and clients.",
     auth=[BearerToken(), VerifiedSession()],
     urls_namespace="api",
+    # The interactive docs page loads scripts from a CDN, which our CSP (rightly) forbids.
+    docs_url=None,
 )
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures: the personas every access test uses, and ways to sign them in."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -108,3 +109,66 @@ def api_as():
         return WebClient(**bearer(user))
 
     return make
+
+
+# --- Real-browser tests: Debian's Chromium driven by Playwright (no browser download). ---
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# between browser steps are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ALLIANCE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """Open a page in a fresh browser context; `new_page(user=…)` starts signed in as them."""
+    contexts = []
+
+    def make(user=None, viewport=DESKTOP):
+        context = chromium.new_context(viewport=viewport, base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        if user is not None:
+            web = sign_in(WebClient(), user)
+            cookie = web.cookies["sessionid"]
+            context.add_cookies(
+                [{"name": "sessionid", "value": cookie.value, "url": live_server.url}]
+            )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2 A/AA findings for the page as it stands, as readable lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
