@@ -5,8 +5,8 @@ environment, so a production server never starts with a development key.
 """
 
 import base64
-import binascii
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +27,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def env_int(name: str, default: int, minimum: int = 1) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
@@ -43,13 +56,17 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-key-never-used-with-debug-off-" + "x" * 20
 
 
+# 32 bytes in url-safe base64: 43 characters and one optional "=". The decoder alone would
+# skip stray characters and accept "+" and "/", so a mistyped key could pass unnoticed.
+URLSAFE_KEY = re.compile(r"[A-Za-z0-9_-]{43}=?")
+
+
 def parse_encryption_keys(value: str) -> list[bytes]:
     keys = []
     for position, text in enumerate(item.strip() for item in value.split(",") if item.strip()):
-        try:
-            key = base64.urlsafe_b64decode(text.encode("ascii"))
-        except (binascii.Error, ValueError, UnicodeEncodeError):
-            key = b""
+        key = b""
+        if URLSAFE_KEY.fullmatch(text):
+            key = base64.urlsafe_b64decode(text.rstrip("=") + "=")
         if len(key) != 32:
             raise ImproperlyConfigured(
                 f"ALLIANCE_ENCRYPTION_KEYS item {position + 1} is not url-safe base64 of 32 bytes"
@@ -80,7 +97,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("ALLIANCE_SSL_REDIRECT", SECURE_COOKIES)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("ALLIANCE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("ALLIANCE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -88,7 +105,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Inactivity timeout: the session expires this long after the last request.
-SESSION_COOKIE_AGE = int(os.environ.get("ALLIANCE_SESSION_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = env_int("ALLIANCE_SESSION_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -96,8 +113,8 @@ STAFF_2FA = os.environ.get("ALLIANCE_STAFF_2FA", "required")
 if STAFF_2FA not in {"required", "optional"}:
     raise ImproperlyConfigured("ALLIANCE_STAFF_2FA must be 'required' or 'optional'")
 
-API_TOKEN_DAYS = int(os.environ.get("ALLIANCE_API_TOKEN_DAYS", "30"))
-INVITATION_DAYS = int(os.environ.get("ALLIANCE_INVITATION_DAYS", "7"))
+API_TOKEN_DAYS = env_int("ALLIANCE_API_TOKEN_DAYS", 30)
+INVITATION_DAYS = env_int("ALLIANCE_INVITATION_DAYS", 7)
 INSTRUMENTS_DIR = os.environ.get("ALLIANCE_INSTRUMENTS_DIR") or None
 
 INSTALLED_APPS = [
@@ -190,7 +207,7 @@ LOGIN_REDIRECT_URL = "index"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failures (django-axes): per account and address pair.
-AXES_FAILURE_LIMIT = int(os.environ.get("ALLIANCE_LOCKOUT_FAILURES", "5"))
+AXES_FAILURE_LIMIT = env_int("ALLIANCE_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -200,13 +217,15 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Alliance"
 
 EMAIL_BACKEND = os.environ.get(
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "alliance.accounts.lockout.lockout_username"
     "ALLIANCE_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("ALLIANCE_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("ALLIANCE_EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("ALLIANCE_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("ALLIANCE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ALLIANCE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ALLIANCE_EMAIL_TLS", False)

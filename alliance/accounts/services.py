@@ -1,7 +1,9 @@
 """Writes that touch several models: clinics, people, invitations, assignments."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +28,11 @@ def normalise_email(email: str) -> str:
 
 
 def check_email_free(email: str):
+    # The web forms and the API check the form of an address first; the command line does not.
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise PeopleError("email", "Enter a valid email address.")
     if User.objects.filter(email__iexact=email).exists():
         raise PeopleError("email", "Someone with this email address already has an account.")
 
@@ -128,8 +135,7 @@ def invite_client(by: User, email: str, name: str, counselor: User | None = None
 def accept_invitation(invitation: Invitation, password: str):
     user = invitation.user
     user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
+    user.save(update_fields=["password"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user

@@ -21,6 +21,7 @@ from alliance.accounts import services
 from alliance.accounts.decorators import role_required
 from alliance.accounts.forms import AssignForm, CodeForm, InviteStaffForm, SignInForm
 from alliance.accounts.models import Invitation, Role, User
+from alliance.audit import services as audit
 from alliance.care.models import Client
 
 
@@ -32,7 +33,8 @@ class SignInView(LoginView):
 
 def accept_invitation(request, token):
     invitation = Invitation.find(token)
-    if invitation is None:
+    # A link to an account that has since been deactivated must not bring it back.
+    if invitation is None or not invitation.user.is_active:
         return render(
             request, "accounts/invitation_invalid.html", {"reason": "unknown"}, status=404
         )
@@ -137,11 +139,12 @@ def people(request):
     pending = set(
         Invitation.objects.pending().filter(user__clinic=clinic).values_list("user_id", flat=True)
     )
-    clients = (
+    clients = list(
         Client.objects.visible_to(request.user)
         .select_related("user", "counselor")
         .order_by("user__name")
     )
+    audit.record(request, "list", [audit.for_client(c) for c in clients])
     context = {
         "staff": staff,
         "pending": pending,

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -25,7 +27,14 @@ class Target:
 def client_ip(request) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        validate_ipv46_address(address)
+    except ValidationError:
+        return None
+    # Hash the address as the database will store it: IPv6 is kept in its compressed form,
+    # and a row hashed over another spelling would fail `audit verify` once read back.
+    return AuditEvent._meta.get_field("ip").get_prep_value(address)
 
 
 def record(request, action: str, targets, *, actor=None, via: str | None = None, detail=""):

@@ -12,9 +12,10 @@ from alliance.care.models import Client
 @role_required(Role.ADMIN)
 def client_audit(request, client_id):
     client = get_visible_or_404(Client.objects.visible_to(request.user), client_id)
-    events = AuditEvent.objects.visible_to(request.user).filter(client_id=client.pk).order_by("-id")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # Recorded before the page is counted, so this read is listed with the rest.
     audit.record(
         request, "read", audit.Target("AuditTrail", client.pk, client.pk, client.clinic_id)
     )
+    events = AuditEvent.objects.visible_to(request.user).filter(client_id=client.pk).order_by("-id")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "audit/client_audit.html", {"client": client, "page": page})

@@ -20,13 +20,15 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No clinic called {clinic!r}.")
         counselor_user = None
+        if counselor and role != Role.CLIENT:
+            raise CommandError("Only a client has a counselor: leave out --counselor.")
         if counselor:
             counselor_user = User.objects.filter(email__iexact=counselor).first()
             if counselor_user is None:
                 raise CommandError(f"No user with email {counselor!r}.")
         elif role == Role.CLIENT:
             raise CommandError("A client needs --counselor EMAIL.")
-        password = read_password()
+        password = read_password(User(email=email, name=name))
         try:
             user, _ = services.add_user(found, role, email, name, password, counselor_user)
         except services.PeopleError as error:

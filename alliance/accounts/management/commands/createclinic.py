@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from alliance.accounts import services
 from alliance.accounts.management.commands._password import read_password
+from alliance.accounts.models import User
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--admin-name", default="")
 
     def handle(self, *args, name, admin_email, admin_name, **options):
-        password = read_password()
+        password = read_password(User(email=admin_email, name=admin_name))
         try:
             clinic, admin = services.create_clinic(name, admin_email, admin_name, password)
         except services.PeopleError as error:
