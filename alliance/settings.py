@@ -211,14 +211,14 @@ AXES_FAILURE_LIMIT = env_int("ALLIANCE_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "alliance.accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "alliance.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Alliance"
 
 EMAIL_BACKEND = os.environ.get(
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "alliance.accounts.lockout.lockout_username"
     "ALLIANCE_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
