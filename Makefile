@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint format bench chromium install clean
+.PHONY: demo test lint format bench chromium system-packages install clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Alliance needs Python 3.11"'
@@ -23,12 +23,20 @@ chromium:
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium ; }
 
-demo: $(STAMP)
+# What WeasyPrint needs to set the PDF progress report: Pango, HarfBuzz's subsetter, a font.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-packages:
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing ; fi
+
+demo: $(STAMP) system-packages
 	ALLIANCE_DEBUG=1 ALLIANCE_STAFF_2FA=$${ALLIANCE_STAFF_2FA:-optional} $(BIN)/alliance demo
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium system-packages
 	$(BIN)/alliance instruments check
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check alliance bench
@@ -40,6 +48,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_score_csv.py
+	$(BIN)/python bench/bench_submit.py
+	$(BIN)/python bench/bench_caseload.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -61,10 +61,28 @@ def unauthenticated(request, exc):
 
 def _register_routers():
     from alliance.accounts.api import router as accounts_router
+    from alliance.alerts.api import router as alerts_router
     from alliance.care.api import router as care_router
+    from alliance.care.sessions_api import router as sessions_router
+    from alliance.goals.api import router as goals_router
+    from alliance.homework.api import router as homework_router
+    from alliance.interop.api import router as interop_router
+    from alliance.journal.api import router as journal_router
+    from alliance.measures.api import router as measures_router
+    from alliance.notes.api import router as notes_router
+    from alliance.reports.api import router as reports_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", care_router)
+    api.add_router("/", goals_router)
+    api.add_router("/", homework_router)
+    api.add_router("/", sessions_router)
+    api.add_router("/", measures_router)
+    api.add_router("/", alerts_router)
+    api.add_router("/", journal_router)
+    api.add_router("/", notes_router)
+    api.add_router("/", reports_router)
+    api.add_router("/", interop_router)
 
 
 _register_routers()

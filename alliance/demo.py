@@ -6,6 +6,11 @@ from django.db import transaction
 
 from alliance.accounts import services
 from alliance.accounts.models import Clinic, Role, User
+from alliance.alerts.demo import seed_alerts
+from alliance.goals.demo import seed_goals
+from alliance.homework.demo import seed_tasks
+from alliance.journal.demo import seed_journal_and_notes
+from alliance.measures.demo import seed_checkins
 
 DEMO_CLINIC = "Riverside Counselling (demo)"
 DEMO_PASSWORD = "alliance-demo-2026"
@@ -45,4 +50,9 @@ def seed() -> Clinic:
         services.add_user(
             clinic, person.role, person.email, person.name, DEMO_PASSWORD, counselor=counselor
         )
+    seed_checkins(clinic)
+    seed_journal_and_notes(clinic)
+    seed_goals(clinic)
+    seed_tasks(clinic)
+    seed_alerts(clinic)
     return clinic

@@ -130,6 +130,14 @@ INSTALLED_APPS = [
     "alliance.accounts",
     "alliance.audit",
     "alliance.care",
+    "alliance.goals",
+    "alliance.homework",
+    "alliance.measures",
+    "alliance.alerts",
+    "alliance.journal",
+    "alliance.notes",
+    "alliance.reports",
+    "alliance.interop",
 ]
 
 MIDDLEWARE = [

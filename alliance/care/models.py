@@ -85,3 +85,62 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.client} with {self.counselor} from {self.started_at:%Y-%m-%d}"
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "Did not attend"
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Sessions of the clients the person may see (the same rule as `Client.visible_to`)."""
+        return self.filter(client__in=Client.objects.visible_to(user))
+
+    def last_attended_date(self):
+        """For annotating clients: the date of each one's latest attended session, in the
+        same query as the clients themselves."""
+        latest = self.filter(client=models.OuterRef("pk"), attendance=Attendance.ATTENDED)
+        return models.Subquery(latest.order_by("-date").values("date")[:1])
+
+
+class Session(models.Model):
+    """One appointment in a care relationship: when, whether it took place, how long."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
+    # The counselor who held it: a later reassignment does not move past sessions.
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_held"
+    )
+    date = models.DateField()
+    attendance = models.CharField(max_length=10, choices=Attendance.choices)
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions_recorded",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["client", "attendance", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__isnull=True)
+                | models.Q(duration_minutes__gte=1, duration_minutes__lte=600),
+                name="care_session_duration_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.client} on {self.date:%Y-%m-%d} ({self.get_attendance_display()})"
+
+    @property
+    def attended(self) -> bool:
+        return self.attendance == Attendance.ATTENDED

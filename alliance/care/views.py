@@ -8,8 +8,9 @@ from alliance.accounts import services as people
 from alliance.accounts.decorators import role_required
 from alliance.accounts.forms import InviteClientForm
 from alliance.accounts.models import Role
+from alliance.alerts.caseload import with_flags
 from alliance.audit import services as audit
-from alliance.care.models import Client
+from alliance.care.models import Client, Session
 
 
 @login_required
@@ -28,10 +29,16 @@ def caseload(request):
     clients = list(
         Client.objects.visible_to(request.user)
         .select_related("user", "counselor")
+        .annotate(last_session=Session.objects.last_attended_date())
         .order_by("user__name")
     )
+    clients = with_flags(clients)  # most urgent first, each with its open alerts as flags
     audit.record(request, "list", [audit.for_client(c) for c in clients])
-    context = {"clients": clients, "clinic_wide": request.user.is_clinic_wide}
+    context = {
+        "clients": clients,
+        "clinic_wide": request.user.is_clinic_wide,
+        "any_sessions": any(c.last_session for c in clients),
+    }
     return render(request, "care/caseload.html", context)
 
 

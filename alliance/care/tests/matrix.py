@@ -18,6 +18,9 @@ WEB = {
         pages(404, **CLINIC_1_STAFF), kwargs=lambda p, who: {"client_id": p.a.pk}
     ),
     "client_home": Entry(pages(404, a=200, b=200, d=200, other_client=200)),
+    "client_sessions": Entry(
+        pages(404, **CLINIC_1_STAFF), kwargs=lambda p, who: {"client_id": p.a.pk}
+    ),
 }
 
 API = {
@@ -30,5 +33,16 @@ API = {
     ("GET", "/api/v1/clients/{client_id}"): Entry(
         operations(404, a=200, **CLINIC_1_STAFF),
         kwargs=lambda p, who: {"client_id": p.a.pk},
+    ),
+    ("GET", "/api/v1/clients/{client_id}/sessions"): Entry(
+        operations(404, a=200, **CLINIC_1_STAFF),
+        kwargs=lambda p, who: {"client_id": p.a.pk},
+    ),
+    # Only the client's counselor records sessions; the client and clinic-wide roles read.
+    ("POST", "/api/v1/clients/{client_id}/sessions"): Entry(
+        operations(404, c1=201, a=403, admin=403, supervisor=403),
+        method="POST",
+        kwargs=lambda p, who: {"client_id": p.a.pk},
+        data=lambda p, who: {"date": "2026-01-05", "attendance": "attended"},
     ),
 }

@@ -1,0 +1,104 @@
+"""What the client sees (crisis text, their view of the comparison) and the counselor's client
+pages (alliance panel, two views over time, skipping a prediction)."""
+
+from alliance.alerts.models import Alert, ClinicAlertSettings, SkippedPrediction, Status
+from alliance.alerts.tests.helpers import checkin, phq9, predict, session
+
+
+def test_the_home_page_shows_the_crisis_text_while_a_risk_alert_is_open(personas, web_as):
+    personas.clinic.crisis_text = "Call the Northside duty line on 0100 000 000, day or night."
+    personas.clinic.save()
+    web = web_as(personas.a.user)
+    assert "Northside duty line" not in web.get("/home/").content.decode()
+    phq9(personas.a, session(personas.a), item9=1)
+    html = web.get("/home/").content.decode()
+    assert "If you need help now" in html
+    assert "Call the Northside duty line on 0100 000 000, day or night." in html
+    # Nothing of the alert itself reaches the client.
+    for internal in ("Risk:", "item 9", "Urgent", "/alerts/", "Suicide"):
+        assert internal not in html
+    Alert.objects.filter(rule="risk").update(status=Status.RECOVERED)
+    assert "Northside duty line" not in web.get("/home/").content.decode()
+
+
+def test_the_home_page_offers_something_isnt_working_and_the_latest_comparison(personas, web_as):
+    held, _ = checkin(personas.a, bond=3)
+    predict(personas.a, held, bond=4.5)
+    html = web_as(personas.a.user).get("/home/").content.decode()
+    assert 'href="/home/something-isnt-working/"' in html
+    assert "you rated the bond lower than Carmen expected." in html
+    assert 'href="/home/alliance/"' in html
+
+
+def test_the_client_sees_the_comparison_over_time_in_plain_words(personas, web_as):
+    first, _ = checkin(personas.a, days_ago=7)
+    predict(personas.a, first)
+    held, _ = checkin(personas.a, goal=3, task=5, bond=5)
+    predict(personas.a, held, goal=5)
+    page = web_as(personas.a.user).get("/home/alliance/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "How you and Carmen see your work together" in html
+    assert (
+        "You and Carmen agree on the tasks and the bond; "
+        "you rated the goals lower than Carmen expected." in html
+    )
+    assert "You and Carmen agree on the goals, the tasks and the bond." in html
+    assert [s["session_id"] for s in page.context["sessions"]] == [held.pk, first.pk]
+
+
+def test_a_clinic_that_hides_the_comparison_hides_it_from_clients_only(personas, web_as):
+    held, _ = checkin(personas.a, bond=3)
+    predict(personas.a, held, bond=4.5)
+    ClinicAlertSettings.objects.create(clinic=personas.clinic, show_comparison_to_clients=False)
+    client_web = web_as(personas.a.user)
+    assert client_web.get("/home/alliance/").status_code == 404
+    assert "lower than Carmen expected" not in client_web.get("/home/").content.decode()
+    staff = web_as(personas.c1).get(f"/clients/{personas.a.pk}/alliance/").content.decode()
+    assert "Amira rated the bond lower than you expected." in staff
+    assert "The clinic does not show this comparison to clients." in staff
+
+
+def test_the_client_page_shows_open_alerts_and_the_latest_comparison(personas, web_as):
+    held, _ = checkin(personas.a, task=2.5)
+    predict(personas.a, held, task=2.5)
+    html = web_as(personas.c1).get(f"/clients/{personas.a.pk}/").content.decode()
+    assert "Alliance and alerts" in html
+    assert "Weak spot in the alliance" in html
+    assert "You and Amira agree on the goals, the tasks and the bond." in html
+
+
+def test_the_counselor_sees_no_answers_of_an_unpredicted_session_until_they_skip(personas, web_as):
+    held, _ = checkin(personas.a, bond=3)
+    web = web_as(personas.c1)
+    page = web.get(f"/clients/{personas.a.pk}/alliance/")
+    assert page.context["locked"] == [held]
+    assert page.context["sessions"] == []
+    assert "Waiting for your prediction" in page.content.decode()
+    panel = web.get(f"/clients/{personas.a.pk}/").content.decode()
+    assert "answered after 1 session you have not predicted" in panel
+    response = web.post(f"/clients/{personas.a.pk}/alliance/sessions/{held.pk}/skip/")
+    assert response.status_code == 302
+    assert SkippedPrediction.objects.filter(session=held, skipped_by=personas.c1).exists()
+    assert web.get(f"/clients/{personas.a.pk}/alliance/").context["locked"] == []
+
+
+def test_skipping_a_session_already_predicted_says_so(personas, web_as):
+    held, _ = checkin(personas.a)
+    predict(personas.a, held)
+    web = web_as(personas.c1)
+    response = web.post(f"/clients/{personas.a.pk}/alliance/sessions/{held.pk}/skip/", follow=True)
+    assert "You already predicted for this session." in response.content.decode()
+    assert not SkippedPrediction.objects.exists()
+    other = session(personas.b)
+    assert (
+        web.post(f"/clients/{personas.a.pk}/alliance/sessions/{other.pk}/skip/").status_code == 404
+    )
+
+
+def test_the_alert_history_lists_closed_alerts_too(personas, web_as):
+    phq9(personas.a, session(personas.a), item9=1)
+    Alert.objects.update(status=Status.RECOVERED)
+    page = web_as(personas.supervisor).get(f"/clients/{personas.a.pk}/alliance/")
+    assert [a.rule for a in page.context["alerts"]] == ["risk"]
+    assert "Recovered" in page.content.decode()

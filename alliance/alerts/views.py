@@ -1,0 +1,432 @@
+"""Pages: the alerts inbox, one alert with its repair form, a client's two views and alert
+history, the client's own view of the comparison, "something isn't working", and the clinic's
+alert settings."""
+
+import uuid
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from alliance.access import get_visible_or_404
+from alliance.accounts.decorators import role_required
+from alliance.accounts.models import Role
+from alliance.alerts import comparison, services
+from alliance.alerts.forms import ConcernForm, RepairForm, SettingsForm
+from alliance.alerts.models import SEVERITY_RANK, Alert, Concern, Status
+from alliance.alerts.presenting import suggestions, title
+from alliance.audit import services as audit
+from alliance.care.models import Client, Session
+from alliance.measures.instruments import find
+
+STAFF = (Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
+INBOX_LIMIT = 300
+CLOSED_LIMIT = 100
+ACTION_PAGES = {
+    "goals": "goal_list",
+    "tasks": "task_list",
+    "checkins": "checkin_schedule",
+    "comparison": "client_alliance",
+}
+RULE_TITLES = {"two_view_gap": "Where your expectations and the client's answers differ"}
+
+SEVERITY_ORDER = Case(
+    *[When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()],
+    output_field=IntegerField(),
+)
+
+
+def _alerts(user):
+    return Alert.objects.visible_to(user).select_related("client__user", "client__counselor")
+
+
+@role_required(*STAFF)
+def inbox(request):
+    show = "closed" if request.GET.get("show") == "closed" else "active"
+    alerts = _alerts(request.user)
+    client = None
+    if request.GET.get("client"):
+        client = get_visible_or_404(Client.objects.visible_to(request.user), request.GET["client"])
+        alerts = alerts.filter(client=client)
+    if show == "active":
+        alerts = list(alerts.active().order_by(SEVERITY_ORDER, "-created_at", "-pk")[:INBOX_LIMIT])
+    else:
+        alerts = list(
+            alerts.filter(status=Status.RECOVERED).order_by("-closed_at", "-pk")[:CLOSED_LIMIT]
+        )
+    audit.record(request, "list", [audit.for_object(a, a.client) for a in alerts])
+    for alert in alerts:
+        alert.title = title(alert.rule, alert.subject)
+    context = {
+        "alerts": alerts,
+        "show": show,
+        "client": client,
+        "clinic_wide": request.user.is_clinic_wide,
+        "urgent": sum(1 for a in alerts if a.severity == "urgent" and a.is_active),
+    }
+    return render(request, "alerts/inbox.html", context)
+
+
+def _detail_context(request, alert, form=None):
+    user = request.user
+    locked = comparison.locked_sessions(user, alert.client)
+    evidence = comparison.evidence_for(alert, user, locked)
+    steps = suggestions(alert)
+    can_write = services.can_repair(user, alert)
+    for step in steps:
+        step["url"] = _action_url(step["action"], alert.client)
+        # A goal step leads straight to asking to revisit each open goal, for the counselor.
+        step["goals"] = (
+            _revisit_links(alert.client) if step["action"] == "goals" and can_write else []
+        )
+    return {
+        "alert": alert,
+        "title": title(alert.rule, alert.subject),
+        "client": alert.client,
+        "evidence": evidence,
+        "tables": [] if evidence.get("locked") else evidence_tables(alert),
+        "suggestions": steps,
+        "history": _history(alert),
+        "can_acknowledge": services.can_act(user, alert) and alert.status == Status.OPEN,
+        "can_repair": services.can_repair(user, alert) and alert.is_active,
+        "form": form or RepairForm(),
+        "predict_url": _predict_url(alert.client) if evidence.get("locked") else None,
+    }
+
+
+@role_required(*STAFF)
+def alert_detail(request, alert_id):
+    alert = get_visible_or_404(_alerts(request.user), alert_id)
+    audit.record(request, "read", audit.for_object(alert, alert.client))
+    return render(request, "alerts/alert_detail.html", _detail_context(request, alert))
+
+
+@require_POST
+@role_required(*STAFF)
+def alert_acknowledge(request, alert_id):
+    alert = get_visible_or_404(_alerts(request.user), alert_id)
+    try:
+        services.acknowledge(alert, request.user, request=request)
+    except services.NotAllowed as error:
+        raise PermissionDenied(error.message)
+    messages.success(request, "Alert acknowledged.")
+    return redirect("alert_detail", alert_id=alert.pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def alert_repair(request, alert_id):
+    alert = get_visible_or_404(_alerts(request.user), alert_id)
+    if not services.can_repair(request.user, alert):
+        raise PermissionDenied("Only the client's counselor records a repair.")
+    form = RepairForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_repair(
+                alert, request.user, form.cleaned_data["kind"], form.cleaned_data["note"], request
+            )
+        except services.AlertError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Repair recorded. {alert.client.name}'s next check-in will show whether it held.",
+            )
+            return redirect("alert_detail", alert_id=alert.pk)
+    audit.record(request, "read", audit.for_object(alert, alert.client))
+    context = _detail_context(request, alert, form)
+    return render(request, "alerts/alert_detail.html", context, status=422)
+
+
+@role_required(*STAFF)
+def client_alliance(request, client_id):
+    client = get_visible_or_404(
+        Client.objects.visible_to(request.user).select_related("user", "counselor"), client_id
+    )
+    audit.record(request, "read", audit.for_client(client), detail="alliance and alerts")
+    sessions = comparison.sessions_compared(client, audience="counselor")
+    locked = sorted(
+        Session.objects.filter(pk__in=comparison.locked_sessions(request.user, client)),
+        key=lambda s: s.date,
+    )
+    alerts = list(client.alerts.order_by("-created_at", "-pk"))
+    for alert in alerts:
+        alert.title = title(alert.rule, alert.subject)
+    context = {
+        "client": client,
+        "sessions": list(reversed(sessions)),
+        "latest": sessions[-1] if sessions else None,
+        "locked": locked,
+        "predict_url": _predict_url(client),
+        "alerts": alerts,
+        "shown_to_client": comparison.shown_to_client(client),
+        "parts": comparison.PARTS,
+    }
+    return render(request, "alerts/client_alliance.html", context)
+
+
+@require_POST
+@role_required(Role.COUNSELOR)
+def skip_prediction(request, client_id, session_id):
+    client = get_visible_or_404(Client.objects.visible_to(request.user), client_id)
+    session = get_visible_or_404(Session.objects.filter(client=client), session_id)
+    try:
+        services.skip_prediction(session, request.user, request=request)
+    except services.AlertError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"You can now see {client.name}'s answers for that session.")
+    return redirect("client_alliance", client_id=client.pk)
+
+
+@role_required(Role.CLIENT)
+def my_alliance(request):
+    client = Client.objects.visible_to(request.user).select_related("counselor").first()
+    if client is None or not comparison.can_see_comparison(request.user, client):
+        raise Http404("Not found")
+    audit.record(request, "read", audit.for_client(client), detail="alliance comparison")
+    sessions = comparison.sessions_compared(client, audience="client")
+    context = {
+        "client": client,
+        "sessions": list(reversed(sessions)),
+        "latest": sessions[-1] if sessions else None,
+        "counselor_first": comparison.first_name(client.counselor.name),
+        "parts": comparison.PARTS,
+    }
+    return render(request, "alerts/my_alliance.html", context)
+
+
+@role_required(Role.CLIENT)
+def raise_concern(request):
+    client = Client.objects.visible_to(request.user).select_related("counselor").first()
+    if client is None:
+        raise Http404("Not found")
+    form = ConcernForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.raise_concern(
+                    client,
+                    request.user,
+                    form.cleaned_data["text"],
+                    form.cleaned_data["key"],
+                    request=request,
+                )
+            except services.AlertError as error:
+                form.add_error("text", error.message)
+            else:
+                first = comparison.first_name(client.counselor.name)
+                messages.success(
+                    request, f"Thank you for saying so. {first} will see this and follow it up."
+                )
+                return redirect("client_home")
+        status = 422
+    concerns = list(Concern.objects.filter(client=client)[:20])
+    audit.record(request, "read", audit.for_client(client), detail="concerns")
+    context = {"client": client, "form": form, "concerns": concerns}
+    return render(request, "alerts/raise_concern.html", context, status=status)
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def alert_settings(request):
+    clinic = request.user.clinic
+    saved = services.clinic_settings(clinic.pk)
+    form = SettingsForm(request.POST or None, saved=saved)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_settings(
+                    clinic,
+                    request.user,
+                    thresholds=form.overrides(),
+                    show_comparison_to_clients=form.cleaned_data["show_comparison_to_clients"],
+                    request=request,
+                )
+            except services.AlertError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Alert settings saved.")
+                return redirect("alert_settings")
+        status = 422
+    return render(request, "alerts/settings.html", {"form": form}, status=status)
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _history(alert) -> list[dict]:
+    """Repairs and follow-ups in the order they happened."""
+    entries = [
+        {"at": repair.created_at, "repair": repair}
+        for repair in alert.repairs.select_related("recorded_by")
+    ]
+    for entry in alert.follow_ups:
+        entries.append({"at": datetime.fromisoformat(entry["at"]), "follow_up": entry})
+    return sorted(entries, key=lambda entry: entry["at"])
+
+
+def _revisit_links(client) -> list[dict]:
+    from alliance.goals.models import OPEN_STATUSES, Goal
+
+    links = []
+    for goal in Goal.objects.filter(client=client, status__in=OPEN_STATUSES):
+        try:
+            url = reverse("goal_revisit", kwargs={"goal_id": goal.pk})
+        except NoReverseMatch:
+            return []
+        links.append({"text": goal.text, "url": url})
+    return links
+
+
+def _action_url(action, client):
+    if action not in ACTION_PAGES:
+        return None
+    try:
+        return reverse(ACTION_PAGES[action], kwargs={"client_id": client.pk})
+    except NoReverseMatch:
+        return None
+
+
+def _predict_url(client):
+    try:
+        return reverse(
+            "counselor_checkin", kwargs={"client_id": client.pk, "code": services.PREDICTION_FORM}
+        )
+    except NoReverseMatch:
+        return None
+
+
+def _item_texts(client) -> dict[str, str]:
+    form = find(services.ALLIANCE_FORM)
+    return {item.id: item.render(counselor=client.counselor.name) for item in form.items}
+
+
+PART_NAMES = {
+    "goal": "Agreement on goals",
+    "task": "Agreement on tasks",
+    "bond": "Bond",
+    "total": "Overall",
+}
+
+
+def evidence_tables(alert) -> list[dict]:
+    """The evidence as small tables with captions, for the alert page."""
+    evidence = alert.evidence
+    tables = []
+    scopes = evidence.get("scopes") or {}
+    items = evidence.get("items") or []
+    texts = _item_texts(alert.client) if items else {}
+    if alert.rule in {"alliance_drop", "weak_spot"} and scopes:
+        with_earlier = alert.rule == "alliance_drop"
+        headers = ["Part", "This check-in"] + (["Earlier level", "Change"] if with_earlier else [])
+        rows = []
+        for scope, part in scopes.items():
+            row = [PART_NAMES.get(scope, scope), _fmt(part["now"])]
+            if with_earlier:
+                row += [_fmt(part["earlier"]), _fmt(part["change"], sign=True)]
+            rows.append(row)
+        tables.append(
+            {"caption": "Item means (1 Seldom … 5 Always)", "headers": headers, "rows": rows}
+        )
+    if alert.rule == "two_view_gap" and scopes:
+        rows = [
+            [
+                PART_NAMES.get(s, s),
+                _fmt(p["client"]),
+                _fmt(p["predicted"]),
+                _fmt(p["gap"], sign=True),
+            ]
+            for s, p in scopes.items()
+        ]
+        tables.append(
+            {
+                "caption": "Item means (1 Seldom … 5 Always)",
+                "headers": ["Part", "Client", "You expected", "Gap"],
+                "rows": rows,
+            }
+        )
+    if items:
+        if alert.rule == "two_view_gap":
+            headers = ["Statement", "Client", "You expected"]
+            rows = [
+                [texts.get(i["item"], i["item"]), _fmt(i["client"]), _fmt(i["predicted"])]
+                for i in items
+            ]
+        elif alert.rule == "alliance_drop":
+            headers = ["Statement", "This check-in", "Earlier (mean)"]
+            rows = [
+                [texts.get(i["item"], i["item"]), _fmt(i["now"]), _fmt(i["earlier"])] for i in items
+            ]
+        else:
+            headers = ["Statement", "This check-in"]
+            rows = [[texts.get(i["item"], i["item"]), _fmt(i["now"])] for i in items]
+        tables.append({"caption": "The statements concerned", "headers": headers, "rows": rows})
+    if alert.rule in {"reliable_deterioration", "not_on_track"}:
+        first = evidence["first"]
+        rows = [
+            ["First check-in", first["date"][:10], _fmt(first["total"])],
+            ["This check-in", evidence["date"][:10], _fmt(evidence["latest"]["total"])],
+        ]
+        tables.append(
+            {
+                "caption": f"{evidence['measure'].upper()} totals",
+                "headers": ["", "Date", "Total"],
+                "rows": rows,
+            }
+        )
+    if alert.rule == "tasks_off_track":
+        from alliance.homework.models import Task
+
+        ids = [entry["task_id"] for entry in evidence["logs"]]
+        names = dict(Task.objects.filter(pk__in=ids, client=alert.client).values_list("pk", "text"))
+        rows = [
+            [
+                names.get(e["task_id"], "A task since removed"),
+                e["date"][:10],
+                e["status"].replace("_", " "),
+                "–" if e["fit"] is None else f"{e['fit']} of 5",
+            ]
+            for e in evidence["logs"]
+        ]
+        tables.append(
+            {"caption": "Task logs", "headers": ["Task", "Date", "Done?", "Fit"], "rows": rows}
+        )
+    if alert.rule in {"sessions_missed", "no_checkins"}:
+        rows = [
+            [
+                s["date"][:10],
+                s.get("attendance", "attended, no check-in answered").replace("_", " "),
+            ]
+            for s in evidence["sessions"]
+        ]
+        tables.append({"caption": "Sessions", "headers": ["Date", "What happened"], "rows": rows})
+    if alert.rule == "risk":
+        rows = [[f["item"], str(f["answer"]), f["label"]] for f in evidence["flags"]]
+        tables.append(
+            {
+                "caption": "Answers that raised the alert",
+                "headers": ["Item", "Answer", "Meaning"],
+                "rows": rows,
+            }
+        )
+    if alert.rule == "client_voice":
+        concern = Concern.objects.filter(pk=evidence["concern_id"], client=alert.client).first()
+        words = concern.text if concern and concern.text else "(No words given.)"
+        tables.append({"caption": "In the client's words", "headers": [], "rows": [[words]]})
+    return tables
+
+
+def _fmt(value, sign=False) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    if sign and value > 0:
+        text = "+" + text
+    return text.replace("-", "\u2212")

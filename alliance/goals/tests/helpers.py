@@ -1,0 +1,40 @@
+"""Building goals and tasks for tests through the same services the pages and API use."""
+
+from alliance.goals import services
+from alliance.goals.models import Goal
+from alliance.homework import services as homework
+
+LEVELS = {
+    "-2": "Still avoiding every call",
+    "-1": "One call a week",
+    "0": "Three calls a week",
+    "1": "A call most days",
+    "2": "Calling whenever I need to",
+}
+
+
+def make_goal(p, *, client=None, text="Call my sister every week", agreed=False, scale=False):
+    """A goal of Amira's (or `client`'s) proposed by the client; optionally agreed and scaled."""
+    client = client or p.a
+    goal = services.propose_goal(client.user, client, text, "She keeps me steady")
+    if scale:
+        services.set_scale(client.user, goal, LEVELS)
+    if agreed:
+        goal = Goal.objects.get(pk=goal.pk)
+        services.agree_to_goal(client.counselor, goal, goal.version)
+    return Goal.objects.select_related("client").get(pk=goal.pk)
+
+
+def make_task(p, *, goal=None, client=None, text="Ring her on Sunday evening", agreed=False):
+    client = client or p.a
+    goal = goal or make_goal(p, client=client, agreed=True)
+    task = homework.propose_task(client.user, client, goal.pk, text, "weekly")
+    if agreed:
+        homework.agree_to_task(client.counselor, task, task.version)
+    task.refresh_from_db()
+    return task
+
+
+def other_side_user(p, who):
+    """Whoever is on the other side from `who` for Amira's record."""
+    return p.c1 if who == "a" else p.a.user

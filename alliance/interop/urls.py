@@ -1,0 +1,7 @@
+from django.urls import path
+
+from alliance.interop import views
+
+urlpatterns = [
+    path("export.json", views.my_export, name="my_export"),
+]

@@ -1,0 +1,197 @@
+"""The client's journal: /api/v1/clients/{client_id}/journal and /api/v1/journal/{entry_id}."""
+
+from datetime import datetime
+
+from ninja import Header, Query, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from pydantic import Field
+
+from alliance.access import get_visible_or_404
+from alliance.audit import services as audit
+from alliance.care.api import visible_client
+from alliance.journal import services
+from alliance.journal.models import JOURNAL, MAX_TEXT_LENGTH, JournalEntry, Kind
+
+router = Router(tags=["journal"])
+
+MAX_LIMIT = 500
+
+
+class Detail(Schema):
+    detail: str
+
+
+class EntryIn(Schema):
+    kind: Kind
+    text: str = Field(max_length=MAX_TEXT_LENGTH)
+    shared: bool = False
+
+
+class EntryPatch(Schema):
+    kind: Kind | None = None
+    text: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
+    shared: bool | None = None
+
+
+class EntryOut(Schema):
+    id: int
+    client_id: int
+    kind: Kind
+    kind_label: str
+    text: str
+    shared: bool
+    shared_at: datetime | None
+    session_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryList(Schema):
+    items: list[EntryOut]
+    count: int
+
+
+def entry_out(entry: JournalEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "client_id": entry.client_id,
+        "kind": entry.kind,
+        "kind_label": entry.get_kind_display(),
+        "text": entry.text,
+        "shared": entry.shared,
+        "shared_at": entry.shared_at,
+        "session_id": entry.session_id,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+    }
+
+
+def refuse(error: services.JournalError):
+    if error.status == 403:
+        raise HttpError(403, error.message)
+    if error.field == "idempotency_key":
+        location = ["header", "Idempotency-Key"]
+    else:
+        location = ["body", error.field or "body"]
+    raise ValidationError([{"loc": location, "msg": error.message, "type": "value_error"}])
+
+
+def visible_entry(request, entry_id: int) -> JournalEntry:
+    return get_visible_or_404(
+        JournalEntry.objects.visible_to(request.user).select_related("client"), entry_id
+    )
+
+
+@router.post(
+    "/clients/{client_id}/journal",
+    response={201: EntryOut, 403: Detail},
+    summary="Write a journal entry (the client only)",
+)
+def create_entry(
+    request,
+    client_id: int,
+    payload: EntryIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    """Only the client writes in their journal. An entry is private unless `shared` is true;
+    a shared entry is seen, read-only, by the client's counselor (never by supervisors or
+    administrators). Repeating a request with the same `Idempotency-Key` returns the first
+    entry and stores nothing."""
+    client = visible_client(request, client_id)
+    try:
+        entry, _ = services.write_entry(
+            client,
+            request.user,
+            kind=payload.kind,
+            text=payload.text,
+            shared=payload.shared,
+            key=idempotency_key,
+            request=request,
+        )
+    except services.JournalError as error:
+        refuse(error)
+    return Status(201, entry_out(entry))
+
+
+@router.get(
+    "/clients/{client_id}/journal",
+    response={200: EntryList, 403: Detail},
+    summary="A client's journal entries that you may see",
+)
+def list_entries(
+    request,
+    client_id: int,
+    kind: Kind | None = None,
+    limit: int = Query(200, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=2**31),
+):
+    """The client sees all their entries; their counselor only the shared ones. Supervisors
+    and administrators see no journal entries at all (403). Most recent first."""
+    client = visible_client(request, client_id)
+    if not JOURNAL.sees_any(request.user):
+        raise HttpError(
+            403,
+            "Journal entries are seen only by the client and, for entries "
+            "they share, their counselor.",
+        )
+    entries = JournalEntry.objects.visible_to(request.user).filter(client=client)
+    if kind is not None:
+        entries = entries.filter(kind=kind)
+    count = entries.count()
+    items = list(entries[offset : offset + limit])
+    targets = [services.target(e, client) for e in items] or [audit.for_client(client)]
+    audit.record(request, "list", targets, detail="journal")
+    return {"items": [entry_out(e) for e in items], "count": count}
+
+
+@router.get("/journal/{entry_id}", response=EntryOut, summary="One journal entry")
+def get_entry(request, entry_id: int):
+    entry = visible_entry(request, entry_id)
+    audit.record(request, "read", services.target(entry, entry.client))
+    return entry_out(entry)
+
+
+@router.patch(
+    "/journal/{entry_id}",
+    response={200: EntryOut, 403: Detail},
+    summary="Change, share or stop sharing an entry (the client only)",
+)
+def update_entry(request, entry_id: int, payload: EntryPatch):
+    """Send any of `kind`, `text`, `shared`; what is left out stays as it is."""
+    entry = visible_entry(request, entry_id)
+    if payload.kind is None and payload.text is None and payload.shared is None:
+        raise ValidationError(
+            [
+                {
+                    "loc": ["body"],
+                    "msg": "Send at least one of kind, text, shared.",
+                    "type": "value_error",
+                }
+            ]
+        )
+    try:
+        entry = services.update_entry(
+            entry,
+            request.user,
+            kind=payload.kind,
+            text=payload.text,
+            shared=payload.shared,
+            request=request,
+        )
+    except services.JournalError as error:
+        refuse(error)
+    return entry_out(entry)
+
+
+@router.delete(
+    "/journal/{entry_id}",
+    response={204: None, 403: Detail},
+    summary="Delete an entry (the client only)",
+)
+def delete_entry(request, entry_id: int):
+    entry = visible_entry(request, entry_id)
+    try:
+        services.delete_entry(entry, request.user, request=request)
+    except services.JournalError as error:
+        refuse(error)
+    return Status(204, None)

@@ -1,0 +1,245 @@
+"""Instruments, and check-in responses under /api/v1/clients/{client_id}/responses."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from ninja import Header, Query, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from pydantic import Field
+
+from alliance.access import invalid
+from alliance.alerts.comparison import visible_responses
+from alliance.audit import services as audit
+from alliance.care.api import visible_client
+from alliance.care.models import Session
+from alliance.measures import services
+from alliance.measures.instruments import all_instruments, find
+from alliance.measures.models import Response
+from alliance.psychometrics import AnswerError
+
+router = Router(tags=["check-ins"])
+
+MAX_LIMIT = 1000
+MAX_ITEM_ID = 64
+MAX_TEXT_ANSWER = 32
+CODE = Field(min_length=1, max_length=100)
+
+
+class InstrumentSummary(Schema):
+    code: str
+    name: str
+    version: str
+    respondent: str
+    perspective: str
+    items: int
+    licence: str
+    pairs_with: str | None
+
+
+class InstrumentList(Schema):
+    items: list[InstrumentSummary]
+    count: int
+
+
+class Detail(Schema):
+    detail: str
+
+
+class ResponseIn(Schema):
+    instrument: str = CODE
+    answers: dict[str, Any] = Field(
+        max_length=500, description='Item id to answer value, e.g. {"phq9_1": 2, …}.'
+    )
+    session_id: int | None = Field(default=None, ge=1, le=2**62)
+
+
+class SubscaleOut(Schema):
+    sum: int | float
+    mean: int | float
+
+
+class ResponseOut(Schema):
+    id: int
+    client_id: int
+    session_id: int | None
+    instrument: str
+    instrument_version: str
+    respondent_id: int
+    respondent_role: str
+    answers: dict[str, int | float]
+    total: int | float
+    subscales: dict[str, SubscaleOut]
+    band: str | None
+    flags: list[str]
+    submitted_at: datetime
+
+
+class ResponseList(Schema):
+    items: list[ResponseOut]
+    count: int
+
+
+def response_out(response: Response) -> dict:
+    return {
+        "id": response.pk,
+        "client_id": response.client_id,
+        "session_id": response.session_id,
+        "instrument": response.instrument,
+        "instrument_version": response.instrument_version,
+        "respondent_id": response.respondent_id,
+        "respondent_role": response.respondent_role,
+        "answers": response.answers,
+        "total": response.score_total,
+        "subscales": response.subscales,
+        "band": response.band_or_none,
+        "flags": response.flags,
+        "submitted_at": response.submitted_at,
+    }
+
+
+@router.get("/instruments", response=InstrumentList, summary="The forms this clinic can use")
+def list_instruments(request):
+    items = [
+        {
+            "code": i.code,
+            "name": i.name,
+            "version": i.version,
+            "respondent": i.respondent,
+            "perspective": i.perspective,
+            "items": len(i.items),
+            "licence": i.licence,
+            "pairs_with": i.pairs_with,
+        }
+        for i in all_instruments().values()
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@router.get(
+    "/instruments/{code}",
+    response={200: dict[str, Any], 404: Detail},
+    summary="One form's whole definition",
+)
+def get_instrument(request, code: str):
+    """The definition as its data file holds it: items with ids and answer values, scoring,
+    bands, flags, caseness and reliable-change sizes with their citations."""
+    instrument = find(code[:100])
+    if instrument is None:
+        return Status(404, {"detail": f"No instrument with code {code[:100]!r}."})
+    return Status(200, instrument.to_dict())
+
+
+@router.get(
+    "/clients/{client_id}/responses",
+    response=ResponseList,
+    summary="A client's check-in responses, with scores",
+)
+def list_responses(
+    request,
+    client_id: int,
+    instrument: str | None = Query(None, max_length=100),
+    limit: int = Query(200, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=2**31),
+):
+    """Most recent first, optionally one instrument's only.
+
+    The client's own counselor sees the client's `wai-sr` for a session only once they have
+    predicted it (or chosen to skip predicting), so a prediction is never made after seeing
+    the answers; the client sees the counselor's `wai-sr-predicted` only after answering that
+    session themself, and not at all where the clinic hides the comparison from clients.
+    """
+    client = visible_client(request, client_id)
+    responses = visible_responses(Response.objects.filter(client=client), request.user, client)
+    if instrument:
+        responses = responses.filter(instrument=instrument)
+    count = responses.count()
+    items = list(responses[offset : offset + limit])
+    targets = [audit.for_object(r, client) for r in items] or [audit.for_client(client)]
+    audit.record(request, "list", targets)
+    return {"items": [response_out(r) for r in items], "count": count}
+
+
+@router.post(
+    "/clients/{client_id}/responses",
+    response={201: ResponseOut, 403: Detail, 409: Detail},
+    summary="Submit a check-in",
+)
+def create_response(
+    request,
+    client_id: int,
+    payload: ResponseIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    """Answer a form as whoever calls: a client answers client forms in their own record, a
+    counselor counselor forms (such as wai-sr-predicted) for their own clients. Supervisors
+    and administrators read but do not answer.
+
+    Send an `Idempotency-Key` header: repeating a request with the same key returns the first
+    response, with the same status, and stores nothing. A `session_id` that is not one of
+    this client's attended sessions is a 422 naming `session_id`; nothing is stored.
+    Invalid answers are a 422 naming each item at fault.
+    """
+    client = visible_client(request, client_id)
+    instrument = find(payload.instrument)
+    if instrument is None:
+        invalid("instrument", f"Unknown instrument; known: {', '.join(all_instruments())}.")
+    try:
+        services.check_respondent(request.user, client, instrument)
+    except services.NotRespondent as error:
+        raise HttpError(403, error.message)
+    session = None
+    if payload.session_id is not None:
+        session = Session.objects.filter(client=client, pk=payload.session_id).first()
+        if session is None:
+            invalid("session_id", "No session with this id in this client's record.")
+    answers = _plain_answers(payload.answers)
+    try:
+        response, _ = services.submit_response(
+            client=client,
+            user=request.user,
+            instrument=instrument,
+            answers=answers,
+            key=idempotency_key or uuid.uuid4().hex,
+            session=session,
+            request=request,
+        )
+    except AnswerError as error:
+        raise ValidationError(
+            [
+                {"loc": ["body", "answers", item], "msg": message, "type": "value_error"}
+                for item, message in error.errors.items()
+            ]
+        )
+    except services.AlreadyAnswered as error:
+        return Status(409, {"detail": f"{error.message} (response {error.response.pk})"})
+    except services.NotRespondent as error:
+        raise HttpError(403, error.message)
+    except services.CheckInError as error:
+        if error.field == "idempotency_key":
+            location = ["header", "Idempotency-Key"]
+        else:
+            location = ["body", error.field] if error.field else ["body"]
+        raise ValidationError([{"loc": location, "msg": error.message, "type": "value_error"}])
+    return Status(201, response_out(response))
+
+
+def _plain_answers(answers: dict[str, Any]) -> dict[str, Any]:
+    """Refuse anything but numbers and short texts before scoring, so that a message about a
+    bad answer never echoes a large structure back."""
+    errors = []
+    for item, value in answers.items():
+        if len(item) > MAX_ITEM_ID:
+            errors.append((item[:MAX_ITEM_ID], "unknown item"))
+        elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            errors.append((item, "expected a number"))
+        elif isinstance(value, str) and len(value) > MAX_TEXT_ANSWER:
+            errors.append((item, "expected a number"))
+    if errors:
+        raise ValidationError(
+            [
+                {"loc": ["body", "answers", item], "msg": message, "type": "value_error"}
+                for item, message in errors
+            ]
+        )
+    return answers

@@ -1,0 +1,62 @@
+"""The instrument definitions this installation uses: shipped ones plus ALLIANCE_INSTRUMENTS_DIR."""
+
+from django.conf import settings
+
+from alliance.psychometrics import Instrument, load_instruments
+
+CLIENT = "client"
+COUNSELOR = "counselor"
+
+
+def all_instruments() -> dict[str, Instrument]:
+    return load_instruments(settings.INSTRUMENTS_DIR)
+
+
+def check_definitions() -> None:
+    """Raise `InstrumentError` for the first broken definition."""
+    all_instruments()
+
+
+def find(code: str) -> Instrument | None:
+    return all_instruments().get(code)
+
+
+def for_respondent(respondent: str) -> list[Instrument]:
+    return [i for i in all_instruments().values() if i.respondent == respondent]
+
+
+# How the shipped forms are named on screen: what each asks about, then its usual abbreviation.
+# An installation's own definitions are shown by their definition's name.
+TITLES = {
+    "phq9": ("Mood", "PHQ-9"),
+    "gad7": ("Anxiety", "GAD-7"),
+    "wai-sr": ("Working together", "WAI-SR"),
+    "wai-sr-predicted": (
+        "Working together, as you expect your client to see it",
+        "WAI-SR predicted",
+    ),
+}
+
+
+def title(instrument: Instrument) -> str:
+    """A heading for the form ("Mood (PHQ-9)")."""
+    if instrument.code in TITLES:
+        topic, abbreviation = TITLES[instrument.code]
+        return f"{topic} ({abbreviation})"
+    return instrument.name
+
+
+def client_title(instrument: Instrument, counselor: str) -> str:
+    """The heading a client sees: a counselor's prediction is about them, not "your client"."""
+    if instrument.perspective == "predicting":
+        return f"How {counselor} expected you to answer ({short_name(instrument)})"
+    return title(instrument)
+
+
+def short_name(instrument_or_code) -> str:
+    """A column or list label ("PHQ-9")."""
+    code = getattr(instrument_or_code, "code", instrument_or_code)
+    if code in TITLES:
+        return TITLES[code][1]
+    instrument = find(code)
+    return instrument.name if instrument else code

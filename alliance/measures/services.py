@@ -1,0 +1,253 @@
+"""Submitting check-ins, changing a client's schedule, and working out which check-ins are due."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from alliance.accounts.models import Role
+from alliance.alerts import services as alerts
+from alliance.alerts.comparison import prediction_refused
+from alliance.audit import services as audit
+from alliance.care.models import Attendance, Client, Session
+from alliance.measures.instruments import CLIENT, COUNSELOR, all_instruments, title
+from alliance.measures.models import CheckInSchedule, Response
+from alliance.psychometrics import Instrument
+from alliance.psychometrics.scoring import Scorer
+
+MAX_KEY_LENGTH = 255
+# "every Nth session" choices offered to counselors; 0 means the form is not asked for.
+INTERVAL_CHOICES = (1, 2, 3, 4, 6, 8, 12, 0)
+
+
+class CheckInError(Exception):
+    """A submission that cannot be stored; `status` is the HTTP status the API answers with."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotRespondent(CheckInError):
+    """The caller may see the record but is not the one who answers this form."""
+
+    status = 403
+
+
+class AlreadyAnswered(CheckInError):
+    """This form was already answered for this session (from another tab, say)."""
+
+    status = 409
+
+    def __init__(self, message: str, response: Response):
+        super().__init__(message, field="session_id")
+        self.response = response
+
+
+def check_respondent(user, client: Client, instrument: Instrument) -> None:
+    """Raise `NotRespondent` unless `user` answers `instrument` for `client`.
+
+    The caller has already found `client` through `Client.objects.visible_to(user)`, so a
+    client is in their own record and a counselor in one of their own clients'.
+    """
+    if user.role == Role.CLIENT and client.user_id == user.pk:
+        if instrument.respondent != CLIENT:
+            raise NotRespondent(
+                f"{instrument.code} is answered by the counselor; "
+                "clients answer their own forms (for example phq9, gad7, wai-sr).",
+                field="instrument",
+            )
+        return
+    if user.role == Role.COUNSELOR and client.counselor_id == user.pk:
+        if instrument.respondent != COUNSELOR:
+            raise NotRespondent(
+                f"{instrument.code} is answered by the client; "
+                "counselors answer counselor forms (for example wai-sr-predicted).",
+                field="instrument",
+            )
+        return
+    raise NotRespondent(
+        "Supervisors and administrators read check-ins but do not answer them; "
+        "the client and their counselor do."
+    )
+
+
+def check_session(client: Client, session: Session | None) -> None:
+    if session is None:
+        return
+    if session.client_id != client.pk:
+        raise CheckInError("No session with this id in this client's record.", "session_id")
+    if session.attendance != Attendance.ATTENDED:
+        raise CheckInError(
+            "Check-ins follow a session that took place; this one was "
+            f"{session.get_attendance_display().lower()}.",
+            "session_id",
+        )
+
+
+def submit_response(
+    *,
+    client: Client,
+    user,
+    instrument: Instrument,
+    answers: dict,
+    key: str,
+    session: Session | None = None,
+    request=None,
+) -> tuple[Response, bool]:
+    """Score and store one response; returns it and whether it is new.
+
+    A key already used by this person returns their first response unchanged, provided the
+    request is the same one; the same key for a different request is an error. Raises
+    `CheckInError` (or `AnswerError` from the scoring, naming each bad item).
+    """
+    check_respondent(user, client, instrument)
+    check_session(client, session)
+    # A counselor who chose to see the client's answers first can no longer predict them.
+    refused = prediction_refused(session) if instrument.respondent == COUNSELOR else None
+    if refused:
+        raise CheckInError(refused, "session_id")
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise CheckInError(
+            f"The idempotency key must be 1 to {MAX_KEY_LENGTH} characters.", "idempotency_key"
+        )
+    scorer = Scorer(instrument)
+    values = scorer.validate(answers)
+    earlier = Response.objects.filter(respondent=user, idempotency_key=key).first()
+    if earlier is not None:
+        return _repeat(earlier, client, instrument, values, session), False
+
+    total, subscales, band, flags = scorer.compute(list(values.values()))
+    response = Response(
+        client=client,
+        session=session,
+        instrument=instrument.code,
+        instrument_version=instrument.version,
+        respondent=user,
+        respondent_role=user.role,
+        answers=values,
+        total=total,
+        subscales=subscales,
+        band=band or "",
+        flags=flags,
+        idempotency_key=key,
+        submitted_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            response.save()
+            audit.record(request, "create", audit.for_object(response, client), actor=user)
+            alerts.on_response(response)  # in this transaction: no check-in without its alerts
+    except IntegrityError:
+        # Lost a race (the same key twice at once), or the form was answered for this session
+        # since the form was shown. Nothing was stored.
+        earlier = Response.objects.filter(respondent=user, idempotency_key=key).first()
+        if earlier is not None:
+            return _repeat(earlier, client, instrument, values, session), False
+        answered = Response.objects.filter(session=session, instrument=instrument.code).first()
+        if session is None or answered is None:
+            raise
+        raise AlreadyAnswered(f"{instrument.code} was already answered for this session.", answered)
+    return response, True
+
+
+def _repeat(earlier: Response, client, instrument, values, session) -> Response:
+    same = (
+        earlier.client_id == client.pk
+        and earlier.instrument == instrument.code
+        and earlier.session_id == (session.pk if session else None)
+        and earlier.answers == values
+    )
+    if not same:
+        raise CheckInError(
+            "This idempotency key was already used for a different submission; "
+            "send a new key for a new response.",
+            "idempotency_key",
+        )
+    return earlier
+
+
+def schedule_for(client: Client) -> CheckInSchedule:
+    return CheckInSchedule.for_client(client)
+
+
+def set_schedule(client: Client, user, intervals: dict[str, int], request=None):
+    """Save the counselor's choice of forms and how often each is asked for."""
+    if not (user.is_counselor and client.counselor_id == user.pk):
+        raise CheckInError("Only the client's counselor changes their check-ins.")
+    known = all_instruments()
+    cleaned = {}
+    for code, every in intervals.items():
+        if code not in known:
+            raise CheckInError(f"Unknown instrument {code!r}.", code)
+        if every not in INTERVAL_CHOICES:
+            raise CheckInError(f"Choose one of the offered intervals for {code}.", code)
+        cleaned[code] = every
+    with transaction.atomic():
+        schedule, _ = CheckInSchedule.objects.update_or_create(
+            client=client,
+            defaults={"intervals": cleaned, "updated_by": user, "updated_at": timezone.now()},
+        )
+        audit.record(request, "update", audit.for_object(schedule, client), actor=user)
+    return schedule
+
+
+@dataclass(frozen=True)
+class Due:
+    instrument: Instrument
+    session: Session
+
+    @property
+    def title(self) -> str:
+        return title(self.instrument)
+
+
+def latest_attended(client: Client) -> tuple[Session | None, int]:
+    """The most recent attended session and its number (1 for the first attended session)."""
+    attended = Session.objects.filter(client=client, attendance=Attendance.ATTENDED)
+    latest = attended.order_by("-date", "-id").first()
+    if latest is None:
+        return None, 0
+    earlier = attended.filter(Q(date__lt=latest.date) | Q(date=latest.date, id__lt=latest.pk))
+    return latest, earlier.count() + 1
+
+
+def due_checkins(client: Client, respondent: str | None = None) -> list[Due]:
+    """Forms still to be answered for the latest session, by `respondent` ("client" or
+    "counselor") or by either.
+
+    A form is due after the latest attended session when the schedule asks for it at that
+    session and it has not been answered for it. Once a newer session is recorded, an
+    unanswered form of an older one is no longer asked for: a check-in describes the session
+    just past.
+    """
+    session, number = latest_attended(client)
+    if session is None:
+        return []
+    schedule = schedule_for(client)
+    answered = set(Response.objects.filter(session=session).values_list("instrument", flat=True))
+    # A prediction skipped for this session is no longer asked for.
+    skipped = respondent != CLIENT and prediction_refused(session) is not None
+    due = []
+    for code, instrument in all_instruments().items():
+        every = schedule.interval(code)
+        if respondent not in (None, instrument.respondent) or every <= 0 or code in answered:
+            continue
+        if skipped and instrument.respondent == COUNSELOR:
+            continue
+        if (number - 1) % every == 0:
+            due.append(Due(instrument, session))
+    return due
+
+
+def describe_interval(every: int) -> str:
+    if every <= 0:
+        return "Not asked for"
+    if every == 1:
+        return "After every session"
+    suffix = {2: "nd", 3: "rd"}.get(every, "th")
+    return f"After the first session, then every {every}{suffix} session"

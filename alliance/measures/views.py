@@ -1,0 +1,238 @@
+"""Check-in pages: the client's forms and history, the counselor's form, schedule and history."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from alliance.access import get_visible_or_404
+from alliance.accounts.decorators import role_required
+from alliance.accounts.models import Role
+from alliance.alerts.comparison import visible_responses
+from alliance.audit import services as audit
+from alliance.care.models import Attendance, Client
+from alliance.measures import history, services
+from alliance.measures.forms import CheckInForm, ScheduleForm
+from alliance.measures.instruments import CLIENT, COUNSELOR, client_title, find, title
+from alliance.measures.models import Response
+from alliance.psychometrics import AnswerError
+
+HISTORY_LIMIT = 500
+
+
+def own_client_record(request) -> Client:
+    client = (
+        Client.objects.visible_to(request.user)
+        .select_related("user", "counselor", "clinic")
+        .first()
+    )
+    if client is None:
+        raise Http404("Not found")
+    return client
+
+
+def names(client: Client) -> dict:
+    return {"counselor": client.counselor.name, "client": client.name}
+
+
+def draft_key(code: str, client: Client, session_id: int | None) -> str:
+    # Per session too, so a draft left from last week's form never fills in this week's.
+    return f"checkin:{code}:{client.pk}:{session_id or 'none'}"
+
+
+def form_session(request, client: Client):
+    """The attended session a form is answered for, from `?session=` or the posted field."""
+    raw = request.POST.get("session") if request.method == "POST" else request.GET.get("session")
+    if not raw:
+        return None
+    return get_visible_or_404(client.sessions.filter(attendance=Attendance.ATTENDED), raw)
+
+
+def answer_form(request, client: Client, code: str, respondent: str, done_url):
+    """Show and take one form; shared by the client's and the counselor's pages."""
+    instrument = find(code)
+    if instrument is None or instrument.respondent != respondent:
+        raise Http404("Not found")
+    session = form_session(request, client)
+    if session is not None and request.method == "GET":
+        answered = Response.objects.filter(session=session, instrument=code).first()
+        if answered is not None:
+            messages.info(request, "This check-in was already answered for that session.")
+            return redirect(*done_url(answered))
+    form = CheckInForm(
+        instrument, request.POST if request.method == "POST" else None, **names(client)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                response, created = services.submit_response(
+                    client=client,
+                    user=request.user,
+                    instrument=instrument,
+                    answers=form.answers,
+                    key=form.key,
+                    session=session,
+                    request=request,
+                )
+            except services.AlreadyAnswered as error:
+                messages.info(request, "This check-in was already answered for that session.")
+                return redirect(*done_url(error.response))
+            except AnswerError as error:
+                form.errors = error.errors
+            except services.CheckInError as error:
+                if error.field == "idempotency_key":
+                    # A key from an older form: these answers are new, so they get a new key.
+                    form.key = uuid.uuid4().hex
+                    form.errors = {"": "Check your answers, then save them again."}
+                else:
+                    form.errors = {"": error.message}
+            else:
+                if created:
+                    messages.success(request, "Thank you. Your answers are saved.")
+                return redirect(*done_url(response))
+        status = 422
+    if request.method == "GET":
+        audit.record(request, "read", audit.for_client(client), detail=f"check-in form {code}")
+    context = {
+        "client": client,
+        "form": form,
+        "instrument": instrument,
+        "session": session,
+        "draft_key": draft_key(code, client, session.pk if session else None),
+        "for_client": respondent == CLIENT,
+        "error_count": len(form.errors),
+    }
+    return render(request, "measures/checkin_form.html", context, status=status)
+
+
+@role_required(Role.CLIENT)
+def client_checkin(request, code):
+    client = own_client_record(request)
+    return answer_form(
+        request,
+        client,
+        code,
+        CLIENT,
+        lambda response: ("client_response", response.pk),
+    )
+
+
+@role_required(Role.COUNSELOR)
+def counselor_checkin(request, client_id, code):
+    client = get_visible_or_404(
+        Client.objects.writable_by(request.user).select_related("user", "counselor"), client_id
+    )
+    return answer_form(
+        request,
+        client,
+        code,
+        COUNSELOR,
+        lambda response: ("response_detail", client.pk, response.pk),
+    )
+
+
+def response_page(request, client: Client, response: Response, template: str, for_client: bool):
+    instrument = find(response.instrument)
+    if instrument is None:
+        heading = response.instrument
+    elif for_client:
+        heading = client_title(instrument, client.counselor.name)
+    else:
+        heading = title(instrument)
+    audit.record(request, "read", audit.for_object(response, client))
+    shown = names(client)
+    visible = visible_responses(Response.objects.filter(client=client), request.user, client)
+    context = {
+        "client": client,
+        "response": response,
+        "instrument": instrument,
+        "title": heading,
+        "answers": history.answer_rows(instrument, response, shown) if instrument else [],
+        "urgent": history.urgent_flags(instrument, response.flags),
+        "flags": [f for f in instrument.flags if f.id in response.flags] if instrument else [],
+        "comparison": history.comparison(instrument, response, shown, among=visible)
+        if instrument
+        else None,
+        "draft_key": draft_key(response.instrument, client, response.session_id),
+    }
+    return render(request, template, context)
+
+
+@role_required(Role.CLIENT)
+def client_response(request, response_id):
+    client = own_client_record(request)
+    response = get_visible_or_404(
+        visible_responses(
+            Response.objects.filter(client=client), request.user, client
+        ).select_related("session", "respondent"),
+        response_id,
+    )
+    return response_page(request, client, response, "measures/client_response.html", True)
+
+
+@role_required(Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
+def response_detail(request, client_id, response_id):
+    client = get_visible_or_404(
+        Client.objects.visible_to(request.user).select_related("user", "counselor", "clinic"),
+        client_id,
+    )
+    response = get_visible_or_404(
+        visible_responses(
+            Response.objects.filter(client=client), request.user, client
+        ).select_related("session", "respondent"),
+        response_id,
+    )
+    return response_page(request, client, response, "measures/response_detail.html", False)
+
+
+def history_context(request, client: Client, for_client: bool) -> dict:
+    visible = visible_responses(Response.objects.filter(client=client), request.user, client)
+    responses = list(visible.select_related("session")[:HISTORY_LIMIT])
+    reader = client.counselor.name if for_client else None
+    return {
+        "client": client,
+        "tables": history.tables(responses, for_client_of=reader),
+        "limit": HISTORY_LIMIT,
+    }
+
+
+@role_required(Role.CLIENT)
+def client_progress(request):
+    client = own_client_record(request)
+    context = history_context(request, client, for_client=True)
+    context["due"] = services.due_checkins(client, CLIENT)
+    audit.record(request, "read", audit.for_client(client), detail="check-in history")
+    return render(request, "measures/client_progress.html", context)
+
+
+@role_required(Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
+def client_checkins(request, client_id):
+    client = get_visible_or_404(
+        Client.objects.visible_to(request.user).select_related("user", "counselor"), client_id
+    )
+    context = history_context(request, client, for_client=False)
+    audit.record(request, "read", audit.for_client(client), detail="check-in history")
+    return render(request, "measures/client_checkins.html", context)
+
+
+@role_required(Role.COUNSELOR)
+def checkin_schedule(request, client_id):
+    client = get_visible_or_404(
+        Client.objects.writable_by(request.user).select_related("user", "counselor"), client_id
+    )
+    schedule = services.schedule_for(client)
+    form = ScheduleForm(request.POST or None, schedule=schedule)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.set_schedule(client, request.user, form.intervals(), request=request)
+            messages.success(request, f"Check-ins for {client.name} updated.")
+            return redirect("client_detail", client_id=client.pk)
+        status = 422
+    else:
+        audit.record(request, "read", audit.for_client(client), detail="check-in schedule")
+    return render(
+        request, "measures/schedule.html", {"client": client, "form": form}, status=status
+    )

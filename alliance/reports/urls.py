@@ -1,0 +1,15 @@
+from django.urls import path
+
+from alliance.reports import views
+
+urlpatterns = [
+    path("progress/", views.my_progress, name="my_progress"),
+    path("progress/report.pdf", views.my_progress_report, name="my_progress_report"),
+    path(
+        "clients/<int:client_id>/progress/",
+        views.client_progress_charts,
+        name="client_progress_charts",
+    ),
+    path("clients/<int:client_id>/report.pdf", views.client_report, name="client_report"),
+    path("clients/<int:client_id>/timeline/", views.client_timeline, name="client_timeline"),
+]
