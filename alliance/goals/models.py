@@ -4,18 +4,21 @@ Agreement is kept as the version number each side last agreed to. A goal is mutu
 numbers equal its current version, so any edit (a new version) clears the other side's agreement
 without touching it, and the history keeps what each side agreed to and when.
 
-Free text here is about the client. It is stored as plain text for now; field encryption comes
-with the shared encrypted field type.
+Every piece of free text here is about the client, so it is encrypted at rest: the database
+cannot compare, sort or search it, and the few rows of one client are compared in Python
+instead. Length limits are validators, checked by the forms, the API and the services.
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils import timezone
 
 from alliance.accounts.models import Role
 from alliance.care.models import Client
+from alliance.crypto import EncryptedTextField
+from alliance.goals.fields import EncryptedJSONField
 
 GOAL_TEXT_MAX = 500
 WHY_MAX = 2000
@@ -114,16 +117,14 @@ class Value(models.Model):
     """One of the short list of things that matter to the client, kept by the client."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="values")
-    text = models.CharField(max_length=VALUE_TEXT_MAX)
+    # Unique per client, ignoring case: checked by the services, which hold the client's row.
+    text = EncryptedTextField(validators=[MaxLengthValidator(VALUE_TEXT_MAX)])
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ClientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(Lower("text"), F("client"), name="goals_value_unique_text"),
-        ]
 
     def __str__(self):
         return self.text
@@ -163,8 +164,8 @@ class GoalQuerySet(ClientRecordQuerySet):
 
 class Goal(Agreeable):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="goals")
-    text = models.CharField(max_length=GOAL_TEXT_MAX)
-    why = models.TextField(max_length=WHY_MAX, blank=True)
+    text = EncryptedTextField(validators=[MaxLengthValidator(GOAL_TEXT_MAX)])
+    why = EncryptedTextField(blank=True, validators=[MaxLengthValidator(WHY_MAX)])
     values = models.ManyToManyField(Value, blank=True, related_name="goals")
     status = models.CharField(
         max_length=10, choices=GoalStatus.choices, default=GoalStatus.PROPOSED
@@ -214,11 +215,13 @@ class GoalVersion(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=VersionKind.choices)
-    text = models.CharField(max_length=GOAL_TEXT_MAX)
-    why = models.TextField(max_length=WHY_MAX, blank=True)
+    text = EncryptedTextField(validators=[MaxLengthValidator(GOAL_TEXT_MAX)])
+    why = EncryptedTextField(blank=True, validators=[MaxLengthValidator(WHY_MAX)])
     # Snapshots, so renaming or removing a value or rewriting the scale leaves history intact.
-    values = models.JSONField(default=list)
-    levels = models.JSONField(null=True, blank=True)
+    # The column is not called "values", an SQL keyword: raw SQL over every sealed column
+    # (`alliance keys rotate`) does not quote names.
+    values = EncryptedJSONField(default=list, db_column="value_names")
+    levels = EncryptedJSONField(null=True, blank=True)
     weight = models.PositiveSmallIntegerField(default=1)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goal_versions"
@@ -248,7 +251,7 @@ class ScaleLevel(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="levels")
     level = models.SmallIntegerField()
-    text = models.CharField(max_length=LEVEL_TEXT_MAX)
+    text = EncryptedTextField(validators=[MaxLengthValidator(LEVEL_TEXT_MAX)])
 
     objects = GoalChildQuerySet.as_manager()
 
@@ -316,7 +319,7 @@ class Revisit(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="revisits")
     side = models.CharField(max_length=10, choices=Side.choices)
-    reason = models.TextField(max_length=NOTE_MAX)
+    reason = EncryptedTextField(validators=[MaxLengthValidator(NOTE_MAX)])
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goal_revisits"
     )
@@ -362,7 +365,7 @@ class Closure(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="closures")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    note = models.TextField(max_length=NOTE_MAX)
+    note = EncryptedTextField(validators=[MaxLengthValidator(NOTE_MAX)])
     side = models.CharField(max_length=10, choices=Side.choices)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goal_closures"
@@ -377,7 +380,7 @@ class Closure(models.Model):
         related_name="goal_closures_answered",
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    answer_note = models.TextField(max_length=NOTE_MAX, blank=True)
+    answer_note = EncryptedTextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
 
     objects = GoalChildQuerySet.as_manager()
 

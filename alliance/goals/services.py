@@ -8,11 +8,12 @@ the other finds nothing to update and is refused with the current goal, so no ed
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from alliance.audit import services as audit
+from alliance.care.models import Client
 from alliance.goals.models import (
     GOAL_TEXT_MAX,
     LEVEL_TEXT_MAX,
@@ -154,30 +155,39 @@ def _client_only(user, client, what: str) -> None:
         raise ReadOnly(f"{what} belong to the client; only they change the list.")
 
 
-def _check_value_text(client, text, exclude_pk=None) -> str:
-    text = clean_text(text, "text", VALUE_TEXT_MAX, blank="Write the value in a word or two.")
-    clash = Value.objects.filter(client=client, text__iexact=text)
-    if exclude_pk is not None:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
+def _held_values(client) -> list[Value]:
+    """The client's values, with their record held until the transaction ends.
+
+    Value text is sealed, so the database cannot tell two values apart; the services compare
+    them here. Holding the client's row makes two writers of one list take turns, so both
+    checks (same text, list full) see each other's value.
+    """
+    list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True))
+    return list(Value.objects.filter(client=client))
+
+
+def _clean_value_text(text) -> str:
+    return clean_text(text, "text", VALUE_TEXT_MAX, blank="Write the value in a word or two.")
+
+
+def _refuse_same_text(text: str, values, exclude_pk=None) -> None:
+    same = text.casefold()
+    if any(v.text.casefold() == same for v in values if v.pk != exclude_pk):
         raise Problem("text", f"“{text}” is already on your list.")
-    return text
 
 
 @transaction.atomic
 def add_value(user, client, text, *, request=None, at=None) -> Value:
     _client_only(user, client, "Values")
-    text = _check_value_text(client, text)
-    if Value.objects.filter(client=client).count() >= VALUES_PER_CLIENT:
+    text = _clean_value_text(text)
+    values = _held_values(client)
+    _refuse_same_text(text, values)
+    if len(values) >= VALUES_PER_CLIENT:
         raise Problem(
             "text",
             f"Keep the list short: {VALUES_PER_CLIENT} values at most. Remove one to add another.",
         )
-    try:
-        with transaction.atomic():
-            value = Value.objects.create(client=client, text=text, created_at=_now(at))
-    except IntegrityError:
-        raise Problem("text", f"“{text}” is already on your list.")
+    value = Value.objects.create(client=client, text=text, created_at=_now(at))
     audit.record(request, "create", _targets(client, value), actor=user)
     return value
 
@@ -186,13 +196,10 @@ def add_value(user, client, text, *, request=None, at=None) -> Value:
 def rename_value(user, value: Value, text, *, request=None) -> Value:
     client = value.client
     _client_only(user, client, "Values")
-    text = _check_value_text(client, text, exclude_pk=value.pk)
+    text = _clean_value_text(text)
+    _refuse_same_text(text, _held_values(client), exclude_pk=value.pk)
     value.text = text
-    try:
-        with transaction.atomic():
-            value.save(update_fields=["text"])
-    except IntegrityError:
-        raise Problem("text", f"“{text}” is already on your list.")
+    value.save(update_fields=["text"])
     audit.record(request, "update", _targets(client, value), actor=user)
     return value
 

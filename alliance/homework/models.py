@@ -1,15 +1,18 @@
 """Tasks between sessions, agreed like goals, and the client's logs of how they went.
 
-Free text here is about the client. It is stored as plain text for now; field encryption comes
-with the shared encrypted field type.
+Every piece of free text here is about the client, so it is encrypted at rest (see
+`alliance.goals.models`); length limits are validators, checked by the forms, the API and the
+services.
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from alliance.care.models import Client
+from alliance.crypto import EncryptedTextField
 from alliance.goals.models import Agreeable, ClientRecordQuerySet, Goal, Side
 
 TASK_TEXT_MAX = 500
@@ -53,8 +56,8 @@ class TaskQuerySet(ClientRecordQuerySet):
 class Task(Agreeable):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="tasks")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="tasks")
-    text = models.CharField(max_length=TASK_TEXT_MAX)
-    frequency = models.CharField(max_length=FREQUENCY_MAX, blank=True)
+    text = EncryptedTextField(validators=[MaxLengthValidator(TASK_TEXT_MAX)])
+    frequency = EncryptedTextField(blank=True, validators=[MaxLengthValidator(FREQUENCY_MAX)])
     status = models.CharField(
         max_length=10, choices=TaskStatus.choices, default=TaskStatus.PROPOSED
     )
@@ -87,8 +90,8 @@ class Task(Agreeable):
 class TaskVersion(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    text = models.CharField(max_length=TASK_TEXT_MAX)
-    frequency = models.CharField(max_length=FREQUENCY_MAX, blank=True)
+    text = EncryptedTextField(validators=[MaxLengthValidator(TASK_TEXT_MAX)])
+    frequency = EncryptedTextField(blank=True, validators=[MaxLengthValidator(FREQUENCY_MAX)])
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="task_versions"
@@ -124,7 +127,7 @@ class TaskDrop(models.Model):
         SUPERSEDED = "superseded", "Withdrawn when the task was changed"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="drops")
-    note = models.TextField(max_length=NOTE_MAX)
+    note = EncryptedTextField(validators=[MaxLengthValidator(NOTE_MAX)])
     side = models.CharField(max_length=10, choices=Side.choices)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="task_drops"
@@ -139,7 +142,7 @@ class TaskDrop(models.Model):
         related_name="task_drops_answered",
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    answer_note = models.TextField(max_length=NOTE_MAX, blank=True)
+    answer_note = EncryptedTextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
 
     objects = TaskChildQuerySet.as_manager()
 
@@ -171,7 +174,7 @@ class TaskLog(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="logs")
     status = models.CharField(max_length=10, choices=LogStatus.choices)
     fit = models.PositiveSmallIntegerField(null=True, blank=True)
-    note = models.TextField(max_length=NOTE_MAX, blank=True)
+    note = EncryptedTextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="task_logs"
     )

@@ -27,20 +27,32 @@ def demo_clinic(db):
 
 
 def fingerprint():
-    goals = list(
-        Goal.objects.order_by("client__user__email", "text").values_list(
+    # Sorted here: the text is sealed, and sealed text sorts in no meaningful order.
+    goals = sorted(
+        Goal.objects.values_list(
             "client__user__email", "text", "status", "version", "weight", "created_at"
-        )
+        ),
+        key=lambda row: (row[0], row[1]),
     )
-    ratings = list(
-        Rating.objects.order_by("goal__text", "side", "rated_at").values_list(
-            "goal__text", "side", "level", "rated_at"
-        )
+    goal_texts = dict(Goal.objects.values_list("pk", "text"))
+    ratings = sorted(
+        (
+            (goal_texts[goal], side, level, rated_at)
+            for goal, side, level, rated_at in Rating.objects.values_list(
+                "goal", "side", "level", "rated_at"
+            )
+        ),
+        key=lambda row: (row[0], row[1], row[3]),
     )
-    logs = list(
-        TaskLog.objects.order_by("task__text", "logged_at").values_list(
-            "task__text", "status", "fit", "note", "logged_at"
-        )
+    task_texts = dict(Task.objects.values_list("pk", "text"))
+    logs = sorted(
+        (
+            (task_texts[task], status, fit, note, logged_at)
+            for task, status, fit, note, logged_at in TaskLog.objects.values_list(
+                "task", "status", "fit", "note", "logged_at"
+            )
+        ),
+        key=lambda row: (row[0], row[4]),
     )
     return goals, ratings, logs
 
