@@ -36,10 +36,12 @@ def rotate_field(model, field, newest: str) -> int:
     """
     done = 0
     last_pk = 0
-    table = model._meta.db_table
-    column = field.column
-    pk = model._meta.pk.column
     from django.db import connection
+
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(field.column)
+    pk = quote(model._meta.pk.column)
 
     while True:
         with transaction.atomic():
