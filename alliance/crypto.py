@@ -1,4 +1,5 @@
-"""Encryption at rest for free text about clients (journal, notes): AES-256-GCM.
+"""Encryption at rest for free text about clients (journal, notes, goals, tasks, repairs):
+AES-256-GCM.
 
 Keys come from ALLIANCE_ENCRYPTION_KEYS, newest first. Each stored value names the key that
 sealed it (a short fingerprint, never the key), so older keys keep decrypting until
