@@ -11,12 +11,22 @@ the answers against the statement.
 Nobody outside those audiences sees anything: the audiences are reached only through
 `Client.objects.visible_to`, which never crosses clinics and gives a counselor only their own
 clients.
+
+Most kinds are a filter on their rows (`DataKind.rule`). A few depend on more than the row: a
+counselor sees the client's Working together answers for a session only once they have
+predicted them, and a clinic may hide the counselor's predictions from its clients. Such a
+kind states the finer rule as a `Condition` (words for the page and the same rule row by row)
+and a clinic's choice as `per_clinic`, and names in `routes` the code that applies them, so
+the test holds that code to the words.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Q, QuerySet
 
 from alliance.accounts.models import Role
 
@@ -65,6 +75,16 @@ def audience_of(user) -> Audience | None:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """One audience sees a row only when `holds(row)`, for a reason the row alone does not
+    hold (has the counselor predicted this session yet?). `words` follow the audience's `Sees`
+    words on the page: "can see all of it, except …"."""
+
+    words: str
+    holds: Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
 class DataKind:
     """One kind of a client's data and who may see it."""
 
@@ -81,6 +101,27 @@ class DataKind:
     shared_field: str = "shared"
     author_field: str = "author"
     order: int = 100
+    # Other models holding parts of this kind (a goal's versions, an alert's repairs), each
+    # with the path from its rows to the client. They follow `sees`, only ALL or NOTHING.
+    parts: dict[str, str] = field(default_factory=dict)
+    # Finer rules for some audiences, applied by the code in `routes`.
+    conditions: dict[Audience, Condition] = field(default_factory=dict)
+    # The kind as it holds for one client, where their clinic's settings change it.
+    per_clinic: Callable[["DataKind", Any], "DataKind"] | None = None
+    # Where pages and the API reach a model's rows of one client's record other than through
+    # the model's own `visible_to`: {"app.Model": function(user, client) -> queryset}.
+    routes: dict[str, Callable[[Any, Any], QuerySet]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.parts and {Sees.SHARED, Sees.OWN} & set(self.sees.values()):
+            raise ValueError(f"{self.key}: parts follow the kind only as all or nothing")
+
+    def models(self) -> list[str]:
+        return [self.model, *self.parts]
+
+    def for_client(self, client) -> "DataKind":
+        """The kind as it holds for `client`, after their clinic's settings."""
+        return self.per_clinic(self, client) if self.per_clinic else self
 
     def sees_for(self, audience: Audience | None) -> Sees:
         if audience is None:
@@ -88,7 +129,8 @@ class DataKind:
         return self.sees.get(audience, Sees.NOTHING)
 
     def rule(self, user) -> Q:
-        """The rows of this kind `user` may see, as a filter on the kind's model."""
+        """The rows of this kind `user` may see, as a filter on the kind's model; without the
+        `conditions`, which the code in `routes` applies."""
         from alliance.care.models import Client
 
         sees = self.sees_for(audience_of(user))
@@ -119,9 +161,27 @@ class DataKind:
 
         return Client.objects.visible_to(user).filter(pk=client.pk).exists()
 
+    def rows_shown(self, model: str, user, client) -> QuerySet:
+        """The rows of `model` in `client`'s record the code shows `user`, for the test that
+        holds the code to this statement."""
+        route = self.routes.get(model)
+        if route is not None:
+            rows = route(user, client)
+        else:
+            path = self.client_field if model == self.model else self.parts[model]
+            rows = apps.get_model(model).objects.visible_to(user).filter(**{path: client.pk})
+        return rows.filter(self.scope) if model == self.model else rows
+
     def statements(self) -> list[tuple[Audience, str]]:
         """Each audience with what it sees, in plain words, for the page."""
-        return [(audience, SEES_WORDS[self.sees_for(audience)]) for audience in Audience]
+        said = []
+        for audience in Audience:
+            sees = self.sees_for(audience)
+            words = SEES_WORDS[sees]
+            if sees != Sees.NOTHING and audience in self.conditions:
+                words = f"{words}, {self.conditions[audience].words}"
+            said.append((audience, words))
+        return said
 
     def written_by(self) -> str:
         if not self.writers:
@@ -158,6 +218,7 @@ CLIENT_RECORD = register(
         ),
         sees={Audience.YOU: Sees.ALL, Audience.COUNSELOR: Sees.ALL, Audience.CLINIC: Sees.ALL},
         client_field="pk",
+        parts={"care.Session": "client"},
         order=0,
     )
 )

@@ -8,3 +8,7 @@ class AlertsConfig(AppConfig):
     name = "alliance.alerts"
     label = "alerts"
     verbose_name = "Alerts, repairs and follow-up"
+
+    def ready(self):
+        # Says on the client's "Who sees my data" page who sees this app's data.
+        from alliance.alerts import privacy  # noqa: F401

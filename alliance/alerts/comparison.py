@@ -53,9 +53,11 @@ def locked_sessions_for(user, client_ids) -> set[int]:
     if not (user.is_authenticated and user.is_counselor) or not client_ids:
         return set()
     own = Client.objects.filter(pk__in=list(client_ids), counselor=user)
-    predicted = Response.objects.filter(client__in=own, instrument=PREDICTION_FORM).values(
-        "session_id"
-    )
+    # NULLs left out: SQL's NOT IN with a NULL in the list matches nothing, which would unlock
+    # every session after one prediction made without a session.
+    predicted = Response.objects.filter(
+        client__in=own, instrument=PREDICTION_FORM, session__isnull=False
+    ).values("session_id")
     return set(
         Response.objects.filter(client__in=own, instrument=ALLIANCE_FORM, session__isnull=False)
         .exclude(session_id__in=predicted)

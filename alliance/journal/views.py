@@ -179,9 +179,8 @@ def client_journal(request, client_id):
     return render(request, "journal/client_journal.html", context)
 
 
-def audience_names(client: Client) -> dict[privacy.Audience, tuple[str, list[str]]]:
-    """How each audience is named to this client, with the people in it."""
-    leads = list(
+def clinic_leads(client: Client) -> list[str]:
+    return list(
         User.objects.filter(
             clinic_id=client.clinic_id,
             role__in=[Role.SUPERVISOR, Role.ADMIN],
@@ -190,10 +189,14 @@ def audience_names(client: Client) -> dict[privacy.Audience, tuple[str, list[str
         .order_by("name")
         .values_list("name", flat=True)
     )
+
+
+def audience_names(client: Client) -> dict[privacy.Audience, str]:
+    """How each audience is named to this client."""
     return {
-        privacy.Audience.YOU: ("You", []),
-        privacy.Audience.COUNSELOR: (f"Your counselor, {client.counselor.name}", []),
-        privacy.Audience.CLINIC: (f"{client.clinic.name}'s supervisors and administrators", leads),
+        privacy.Audience.YOU: "You",
+        privacy.Audience.COUNSELOR: f"Your counselor, {client.counselor.name}",
+        privacy.Audience.CLINIC: f"{client.clinic.name}'s supervisors and administrators",
     }
 
 
@@ -201,16 +204,19 @@ def audience_names(client: Client) -> dict[privacy.Audience, tuple[str, list[str
 def who_sees_what(request):
     client = own_record(request)
     names = audience_names(client)
-    kinds = [
-        {
-            "kind": kind,
-            "statements": [
-                {"audience": names[audience][0], "people": names[audience][1], "sees": words}
-                for audience, words in kind.statements()
-            ],
-        }
-        for kind in privacy.kinds()
-    ]
+    kinds = []
+    for kind in privacy.kinds():
+        kind = kind.for_client(client)
+        statements = [
+            {
+                "audience": names[audience],
+                # "Your counselor, Maya Chen, can see …": the name is set off by commas.
+                "aside": audience == privacy.Audience.COUNSELOR,
+                "sees": words,
+            }
+            for audience, words in kind.statements()
+        ]
+        kinds.append({"kind": kind, "statements": statements})
     entries = JournalEntry.objects.visible_to(request.user).filter(client=client)
     shared = list(entries.filter(shared=True))
     private_count = entries.filter(shared=False).count()
@@ -220,6 +226,7 @@ def who_sees_what(request):
     context = {
         "client": client,
         "kinds": kinds,
+        "leads": clinic_leads(client),
         "shared": shared,
         "private_count": private_count,
     }

@@ -17,3 +17,6 @@ class MeasuresConfig(AppConfig):
             check_definitions()
         except InstrumentError as error:
             raise ImproperlyConfigured(f"Instrument definition is broken: {error}") from error
+
+        # Says on the client's "Who sees my data" page who sees check-ins.
+        from alliance.measures import privacy  # noqa: F401

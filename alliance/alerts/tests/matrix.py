@@ -65,3 +65,21 @@ API = {
         data=lambda p, who: {"text": "The sessions feel rushed."},
     ),
 }
+
+
+def alert_records_of_a(p):
+    from alliance.alerts.services import record_repair
+
+    alert = make_alert(p.a)
+    return [alert, record_repair(alert, p.c1, "explored", "We talked about last week.")]
+
+
+def concern_of_a(p):
+    from alliance.alerts.services import raise_concern
+
+    concern, _ = raise_concern(p.a, p.a.user, "The sessions feel rushed.")
+    return [concern]
+
+
+# Objects of each data kind in Amira's record (alliance/journal/tests/test_who_sees_what.py).
+PRIVACY = {"alerts": alert_records_of_a, "concerns": concern_of_a}

@@ -46,3 +46,13 @@ API = {
         data=lambda p, who: {"date": "2026-01-05", "attendance": "attended"},
     ),
 }
+
+
+def session_of_a(p):
+    from alliance.measures.tests.helpers import add_session
+
+    return [add_session(p.a)]
+
+
+# Amira's sessions, part of her record (alliance/journal/tests/test_who_sees_what.py).
+PRIVACY = {"record": session_of_a}

@@ -204,3 +204,28 @@ API = {
         kwargs=value_kwargs,
     ),
 }
+
+
+def goal_records_of_a(p):
+    """A scaled, agreed goal of Amira's with a rating from each side, a revisit and a closure
+    proposal: a row of every goals model."""
+    goal = make_goal(p, scale=True, agreed=True)
+    ratings = [services.rate_goal(user, goal, 1) for user in (p.a.user, p.c1)]
+    revisit = services.request_revisit(p.c1, goal, "Is weekly too often?")
+    goal.refresh_from_db()
+    closure = services.propose_closure(p.a.user, goal, "achieved", "I call her now", goal.version)
+    return [
+        goal,
+        *goal.versions.all(),
+        *goal.levels.all(),
+        *ratings,
+        revisit,
+        closure,
+    ]
+
+
+# Objects of each data kind in Amira's record (alliance/journal/tests/test_who_sees_what.py).
+PRIVACY = {
+    "goals": goal_records_of_a,
+    "values": lambda p: [Value.objects.create(client=p.a, text="Family")],
+}

@@ -117,3 +117,16 @@ API = {
     ),
     ("GET", "/api/v1/tasks/{task_id}/logs"): Entry(operations(404, **READERS), kwargs=task_kwargs),
 }
+
+
+def task_records_of_a(p):
+    """An agreed task of Amira's with a log and a proposal to drop it: a row of every
+    homework model."""
+    task = make_task(p, agreed=True)
+    log, _ = services.log_task(p.a.user, task, "partly", fit=3, note="Only on Sunday")
+    drop = services.propose_drop(p.c1, task, "It clashes with work", task.version)
+    return [task, *task.versions.all(), log, drop]
+
+
+# Objects of each data kind in Amira's record (alliance/journal/tests/test_who_sees_what.py).
+PRIVACY = {"tasks": task_records_of_a}

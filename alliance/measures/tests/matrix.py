@@ -59,3 +59,38 @@ API = {
         data=answers_for,
     ),
 }
+
+
+def checkins_of_a(p):
+    """Amira's answers: a PHQ-9 after no session, and her Working together answers for one
+    session Carmen predicted, one she chose not to predict and one she has not predicted yet
+    (those stay hidden from her)."""
+    from datetime import date
+
+    from alliance.alerts.services import skip_prediction
+    from alliance.measures.tests.helpers import add_session, wai
+
+    predicted, skipped, waiting = (add_session(p.a, date=date(2026, 1, d)) for d in (5, 12, 19))
+    give_response(p.a, "wai-sr-predicted", wai(3), session=predicted)
+    skip_prediction(skipped, p.c1)
+    return [give_response(p.a, "phq9", PHQ9_NONE)] + [
+        give_response(p.a, "wai-sr", wai(4), session=s) for s in (predicted, skipped, waiting)
+    ]
+
+
+def predictions_of_a(p):
+    """Carmen's predictions: one for a session Amira has answered, one she has not (hidden
+    from her until she does)."""
+    from datetime import date
+
+    from alliance.measures.tests.helpers import add_session, wai
+
+    answered, unanswered = (add_session(p.a, date=date(2026, 2, d)) for d in (2, 9))
+    give_response(p.a, "wai-sr", wai(4), session=answered)
+    return [
+        give_response(p.a, "wai-sr-predicted", wai(3), session=s) for s in (answered, unanswered)
+    ]
+
+
+# Objects of each data kind in Amira's record (alliance/journal/tests/test_who_sees_what.py).
+PRIVACY = {"checkins": checkins_of_a, "predictions": predictions_of_a}
