@@ -1,10 +1,14 @@
 """Shared fixtures: the personas every access test uses, and ways to sign them in."""
 
+import copy
 import os
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client as WebClient
+from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliance.accounts.models import ApiToken, Clinic, Role, User
@@ -14,10 +18,13 @@ PASSWORD = "correct horse battery staple"
 PERSONAS = ["admin", "supervisor", "c1", "c2", "a", "b", "d", "other_counselor", "other_client"]
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_hashing(settings):
     # Argon2 is deliberately slow; the suite signs people in thousands of times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def make_user(clinic, role, email, name):
@@ -39,6 +46,10 @@ def personas(db):
     """Clinic 1: admin Ada, supervisor Sol, counselors Carmen (C1) and Chidi (C2); Carmen's
     clients Amira (A) and Ben (B), Chidi's client Dana (D). Clinic 2: counselor Olga and her
     client Omar."""
+    return make_personas()
+
+
+def make_personas() -> SimpleNamespace:
     north = Clinic.objects.create(name="Northside Clinic")
     south = Clinic.objects.create(name="Southside Clinic")
     admin = make_user(north, Role.ADMIN, "ada@north.test", "Ada Admin")
@@ -75,6 +86,46 @@ def personas(db):
         other_client=omar,
         users=users,
     )
+
+
+# --- Data committed once for a whole module whose tests share it. ---
+
+
+@pytest.fixture(scope="module")
+def seed_once(django_db_setup, django_db_blocker):
+    """`seed_once(make)` runs `make()` and commits what it writes, so a module whose tests all
+    start from the same costly data (the demo clinic, the personas) builds it once, not per test.
+    Each test still runs in its own transaction, rolled back at its end, so what one test writes
+    never reaches the next (so not for a module with `transactional_db` or `live_server`
+    tests: the flush after each of those would take the seeded data with it). After the module
+    every table is emptied, as after any test that commits (on PostgreSQL by TRUNCATE, which
+    the audit table's row triggers do not refuse)."""
+    seeded = False
+
+    def run(make):
+        nonlocal seeded
+        seeded = True
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            with transaction.atomic():
+                return make()
+
+    yield run
+    if seeded:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def module_personas(seed_once):
+    return seed_once(make_personas)
+
+
+@pytest.fixture
+def shared_personas(module_personas, db):
+    """The personas, committed once per module: for modules of hundreds of cases that each make
+    a few requests as them. Each test gets its own copies of the objects, so whatever a test
+    changes in memory is gone for the next one, as its database writes are."""
+    return copy.deepcopy(module_personas)
 
 
 def sign_in(web: WebClient, user) -> WebClient:

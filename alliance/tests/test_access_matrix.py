@@ -67,6 +67,12 @@ def test_it_has_an_entry_for_every_api_operation():
     assert set(API) - found == set(), "matrix entries for operations that do not exist"
 
 
+@pytest.fixture
+def personas(shared_personas):
+    # Hundreds of cases, each a request or two: the personas are made once for the module.
+    return shared_personas
+
+
 def as_persona(personas, who, *, api_call):
     web = WebClient()
     if who == "anon":

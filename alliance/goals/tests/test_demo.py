@@ -16,14 +16,26 @@ from alliance.homework.models import Task, TaskLog, TaskStatus
 TODAY = datetime.date(2026, 3, 4)
 
 
-@pytest.fixture
-def demo_clinic(db):
+def seed_people_goals_and_tasks():
     first, *rest = PEOPLE
     clinic, _ = people.create_clinic(DEMO_CLINIC, first.email, first.name, DEMO_PASSWORD)
     for person in rest:
         counselor = User.objects.get(email=person.counselor) if person.counselor else None
         people.add_user(clinic, person.role, person.email, person.name, counselor=counselor)
+    seed_goals(clinic, TODAY)
+    seed_tasks(clinic, TODAY)
     return clinic
+
+
+@pytest.fixture(scope="module")
+def seeded(seed_once):
+    # Seeded once for the module; the test that seeds again does it inside its own transaction.
+    return seed_once(seed_people_goals_and_tasks)
+
+
+@pytest.fixture
+def demo_clinic(seeded, db):
+    return seeded
 
 
 def fingerprint():
@@ -58,8 +70,6 @@ def fingerprint():
 
 
 def test_it_seeds_goals_with_revisions_a_retirement_scales_ratings_and_logs(demo_clinic):
-    seed_goals(demo_clinic, TODAY)
-    seed_tasks(demo_clinic, TODAY)
     assert GoalVersion.objects.filter(kind="edited").values("goal").distinct().count() >= 2
     assert Goal.objects.filter(status=GoalStatus.RETIRED).count() == 1
     assert Goal.objects.filter(status=GoalStatus.ACHIEVED).count() == 1
@@ -78,8 +88,6 @@ def test_it_seeds_goals_with_revisions_a_retirement_scales_ratings_and_logs(demo
 
 
 def test_it_seeds_the_same_history_every_time(demo_clinic):
-    seed_goals(demo_clinic, TODAY)
-    seed_tasks(demo_clinic, TODAY)
     first = fingerprint()
     Task.objects.all().delete()
     Goal.objects.all().delete()

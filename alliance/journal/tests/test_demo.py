@@ -11,9 +11,15 @@ from alliance.journal.models import JournalEntry, Kind
 from alliance.notes.models import Note, NoteKind
 
 
+@pytest.fixture(scope="module")
+def seeded(seed_once):
+    # Every test here only reads the demo, so it is seeded once for the module.
+    return seed_once(demo.seed)
+
+
 @pytest.fixture
-def clinic(db):
-    return demo.seed()
+def clinic(seeded, db):
+    return seeded
 
 
 def client(email):

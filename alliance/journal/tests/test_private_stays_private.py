@@ -23,6 +23,12 @@ NOTE_WORDS = "zq-psychotherapy-note-4409"
 
 
 @pytest.fixture
+def personas(shared_personas):
+    # Hundreds of cases, each a request or two: the personas are made once for the module.
+    return shared_personas
+
+
+@pytest.fixture
 def private(personas):
     entry = JournalEntry.objects.create(
         client=personas.a, kind=Kind.BRING_UP, text=f"{ENTRY_WORDS} about my father"

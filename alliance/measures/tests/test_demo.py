@@ -13,11 +13,18 @@ from alliance.psychometrics import classify_change
 SEED_DAY = datetime.date(2026, 5, 20)
 
 
+@pytest.fixture(scope="module")
+def without_history(seed_once):
+    # Everything but the check-ins, seeded once for the module; each test seeds the history for
+    # a fixed date inside its own transaction, which ends rolled back.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo, "seed_checkins", lambda clinic: None)
+        return seed_once(demo.seed)
+
+
 @pytest.fixture
-def clinic(db, monkeypatch):
-    # The people only; the history is seeded by each test for a fixed date.
-    monkeypatch.setattr(demo, "seed_checkins", lambda clinic: None)
-    return demo.seed()
+def clinic(without_history, db):
+    return without_history
 
 
 def history():
@@ -129,9 +136,3 @@ def test_it_follows_a_changed_schedule(clinic):
     assert robin.checkin_schedule.intervals["gad7"] == 2
     attended = robin.sessions.filter(attendance="attended").count()
     assert Response.objects.filter(client=robin, instrument="gad7").count() <= (attended + 1) // 2
-
-
-def test_it_seeds_the_demo_clinic_with_its_history(db):
-    clinic = demo.seed()
-    assert Session.objects.filter(client__clinic=clinic).count() == 5 * WEEKS
-    assert Response.objects.filter(client__clinic=clinic).count() > 300
