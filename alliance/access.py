@@ -26,6 +26,22 @@ def get_visible_or_404(queryset, pk):
     return obj
 
 
+def own_record(request):
+    """The signed-in client's own record (404 for anyone who is not a client), for the pages a
+    client reaches without naming their record."""
+    from alliance.care.models import Client
+
+    client = (
+        Client.objects.visible_to(request.user)
+        .filter(user_id=request.user.pk)
+        .select_related("user", "counselor", "clinic")
+        .first()
+    )
+    if client is None:
+        raise Http404("Not found")
+    return client
+
+
 def invalid(field: str, message: str):
     """Raise the API's 422, naming the body field at fault."""
     raise ValidationError([{"loc": ["body", field], "msg": message, "type": "value_error"}])

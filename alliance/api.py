@@ -6,6 +6,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from alliance.accounts.models import ApiToken
+from alliance.errors import Conflict, ServiceError
+from alliance.schemas import CURRENT_SHAPES
 
 
 class BearerToken(HttpBearer):
@@ -57,6 +59,28 @@ def unauthenticated(request, exc):
     return api.create_response(
         request, {"detail": "Authentication required: send a valid bearer token."}, status=401
     )
+
+
+# Inputs the services name by their Python name that the API receives as headers.
+HEADER_FIELDS = {"idempotency_key": "Idempotency-Key"}
+@api.exception_handler(ServiceError)
+def service_error(request, exc: ServiceError):
+    """Every refusal of every service reaches the API here, and only here."""
+    if exc.status == 422:
+        detail = []
+        for field, message in getattr(exc, "problems", None) or [(exc.field, exc.message)]:
+            if field in HEADER_FIELDS:
+                loc = ["header", HEADER_FIELDS[field]]
+            else:
+                loc = [exc.location, *(field.split(".") if field else [])]
+            detail.append({"loc": loc, "msg": message, "type": "value_error"})
+        return api.create_response(request, {"detail": detail}, status=422)
+    body = {"detail": exc.message}
+    if isinstance(exc, Conflict) and exc.current is not None:
+        shape = CURRENT_SHAPES.get(type(exc.current))
+        if shape is not None:
+            body["current"] = shape(exc.current)
+    return api.create_response(request, body, status=exc.status)
 
 
 def _register_routers():

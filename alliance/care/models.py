@@ -33,6 +33,13 @@ class ClientQuerySet(models.QuerySet):
         return self.none()
 
 
+class Side(models.TextChoices):
+    """The two sides of a care relationship, each of whom writes for themself in it."""
+
+    CLIENT = "client", "Client"
+    COUNSELOR = "counselor", "Counselor"
+
+
 class Client(models.Model):
     """A person receiving care at one clinic, with one primary counselor at a time."""
 
@@ -61,6 +68,28 @@ class Client(models.Model):
     @property
     def email(self) -> str:
         return self.user.email
+
+    def side_of(self, user) -> str | None:
+        """The side `user` takes in this relationship: the client themself, or their current
+        counselor in the same clinic. None for everyone else, who at most reads the record
+        (supervisors, administrators, another counselor)."""
+        if not user.is_authenticated or not user.is_active:
+            return None
+        if user.role == Role.CLIENT and user.pk == self.user_id:
+            return Side.CLIENT
+        if (
+            user.role == Role.COUNSELOR
+            and user.pk == self.counselor_id
+            and user.clinic_id == self.clinic_id
+        ):
+            return Side.COUNSELOR
+        return None
+
+    def is_own_counselor(self, user) -> bool:
+        return self.side_of(user) == Side.COUNSELOR
+
+    def is_own_record(self, user) -> bool:
+        return self.side_of(user) == Side.CLIENT
 
 
 class Assignment(models.Model):
