@@ -63,6 +63,8 @@ def unauthenticated(request, exc):
 
 # Inputs the services name by their Python name that the API receives as headers.
 HEADER_FIELDS = {"idempotency_key": "Idempotency-Key"}
+
+
 @api.exception_handler(ServiceError)
 def service_error(request, exc: ServiceError):
     """Every refusal of every service reaches the API here, and only here."""
