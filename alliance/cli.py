@@ -1,6 +1,6 @@
 """The `alliance` command.
 
-Scoring words (`score`, `change`, `instruments`) run the pure psychometrics core without
+Scoring words (`score`, `change`, `outcome`, `instruments`) run the pure psychometrics core without
 starting Django, so scoring a large file starts fast; everything else is a Django management
 command (`alliance migrate`, `alliance check --deploy`, `alliance createclinic`, …).
 """
@@ -8,7 +8,7 @@ command (`alliance migrate`, `alliance check --deploy`, `alliance createclinic`,
 import os
 import sys
 
-PSYCHOMETRIC_COMMANDS = {"score", "change", "instruments"}
+PSYCHOMETRIC_COMMANDS = {"score", "change", "outcome", "instruments"}
 
 
 def main(argv=None) -> int:

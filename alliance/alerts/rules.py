@@ -491,7 +491,7 @@ def not_on_track(
         return None
     first, latest = history[0], history[-1]
     change = classify_change(instrument, first.total, latest.total)
-    if not change["caseness_first"] or change["reliable"] != "no reliable change":
+    if not change["in_clinical_range_first"] or change["reliable"] != "no reliable change":
         return None
     return Finding(
         rule="not_on_track",

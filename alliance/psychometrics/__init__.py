@@ -15,6 +15,7 @@ from .compare import compare_views
 from .definitions import Instrument, Item, Option
 from .errors import AnswerError, InstrumentError, UnknownInstrumentError
 from .gas import gas_t_score
+from .outcome import person_outcome
 from .registry import get_instrument, load_instruments, reload_instruments
 from .schema import parse_definition
 from .scoring import Score, score, validate_answers
@@ -37,6 +38,7 @@ __all__ = [
     "get_instrument",
     "load_instruments",
     "parse_definition",
+    "person_outcome",
     "reliable_change_index",
     "reload_instruments",
     "score",

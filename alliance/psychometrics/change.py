@@ -4,9 +4,8 @@ Jacobson, N. S., & Truax, P. (1991). Clinical significance: a statistical approa
 meaningful change in psychotherapy research. Journal of Consulting and Clinical Psychology,
 59(1), 12–19.
 
-NHS Talking Therapies for anxiety and depression (formerly IAPT) service definitions for
-caseness, reliable improvement/deterioration, recovery and reliable recovery, applied to the
-paired measures at the first and the last measured session.
+Per-measure facts only (change, reliable change, where each total stands against the cut-off);
+the outcome of a person, over two measures together, is in `outcome.py`.
 """
 
 from __future__ import annotations
@@ -66,17 +65,19 @@ def clinical_cutoffs(
 def classify_change(
     instrument: Instrument, first_total: Number, last_total: Number
 ) -> dict[str, Any]:
-    """NHS Talking Therapies outcome for a pair of totals (first and last measured session).
+    """The facts about one measure between a first and a last total.
 
     ``change`` is last minus first. ``reliable`` is "improved" when the total moved in the
     better direction by at least the instrument's reliable-change size, "deteriorated" when it
-    moved the other way by as much, otherwise "no reliable change". ``recovery`` needs caseness
-    at the first session and not at the last.
+    moved the other way by as much, otherwise "no reliable change" (and the two booleans say
+    the same). ``in_clinical_range_first`` / ``_last`` say whether each total is on the case side
+    of the instrument's cut-off (at or above 10 on the PHQ-9, 8 on the GAD-7).
 
-    A client who was not at caseness at the start cannot recover, so ``recovery`` and
-    ``reliable_recovery`` are False then, never None: every field stays a plain boolean that
-    can be counted. Recovery rates are worked out only over pairs at caseness at the start, so
-    a caller building service figures filters on ``caseness_first`` for the denominator.
+    These are facts about one questionnaire. Recovery, reliable improvement and reliable
+    deterioration of a *person* are defined over the depression and the anxiety measure
+    together: see `alliance.psychometrics.outcome.person_outcome`. Nothing here is "recovery".
+
+    Totals of a whole-number questionnaire (every PHQ-9 or GAD-7 total) must be whole numbers.
     """
     caseness = instrument.caseness
     reliable = instrument.reliable_change
@@ -86,13 +87,7 @@ def classify_change(
             "so change cannot be classified"
         )
     for name, total in (("first", first_total), ("last", last_total)):
-        if isinstance(total, bool) or not isinstance(total, int | float) or math.isnan(total):
-            raise ValueError(f"{name}: {total!r} is not a number")
-        if not instrument.min_total <= total <= instrument.max_total:
-            raise ValueError(
-                f"{name}: {total} is not a {instrument.code} total "
-                f"({instrument.min_total} to {instrument.max_total})"
-            )
+        check_total(instrument, total, name)
 
     change = last_total - first_total
     if isinstance(change, float):
@@ -104,17 +99,30 @@ def classify_change(
         verdict = "deteriorated"
     else:
         verdict = "no reliable change"
-    caseness_first = caseness.applies(first_total)
-    caseness_last = caseness.applies(last_total)
-    recovery = caseness_first and not caseness_last
     return {
         "change": change,
         "reliable": verdict,
-        "recovery": recovery,
-        "reliable_recovery": recovery and verdict == "improved",
-        "caseness_first": caseness_first,
-        "caseness_last": caseness_last,
+        "reliable_improvement": verdict == "improved",
+        "reliable_deterioration": verdict == "deteriorated",
+        "cutoff": caseness.cutoff,
+        "in_clinical_range_first": caseness.applies(first_total),
+        "in_clinical_range_last": caseness.applies(last_total),
     }
+
+
+def check_total(instrument: Instrument, total: Any, name: str) -> None:
+    """Refuse a value that cannot be a total of this instrument, naming it `name`."""
+    if isinstance(total, bool) or not isinstance(total, int | float) or math.isnan(total):
+        raise ValueError(f"{name}: {total!r} is not a number")
+    if instrument.integer_scored and total != int(total):
+        raise ValueError(
+            f"{name}: {total} is not a {instrument.code} total: its totals are whole numbers"
+        )
+    if not instrument.min_total <= total <= instrument.max_total:
+        raise ValueError(
+            f"{name}: {total} is not a {instrument.code} total "
+            f"({instrument.min_total} to {instrument.max_total})"
+        )
 
 
 def _check_sd_rxx(sd: float, rxx: float) -> None:

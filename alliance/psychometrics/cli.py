@@ -1,4 +1,4 @@
-"""The `alliance score`, `alliance change` and `alliance instruments` commands.
+"""The `alliance score`, `change`, `outcome` and `instruments` commands.
 
 ``main(argv)`` takes the words after the program name, starting with the command. Exit status
 is 0 on success and 2 on bad input or a broken definition, with the reason on stderr and nothing
@@ -20,6 +20,7 @@ from .batch import FORMATS, CsvError, Progress, score_csv, stdin_for_csv
 from .change import classify_change
 from .definitions import Instrument
 from .errors import AnswerError, InstrumentError, UnknownInstrumentError
+from .outcome import person_outcome
 from .registry import ENV_VAR, get_instrument, load_instruments, reload_instruments
 from .scoring import score
 
@@ -71,13 +72,31 @@ def _parser() -> argparse.ArgumentParser:
 
     change = commands.add_parser(
         "change",
-        help="classify the change between a first and a last total",
-        description="Reliable change, recovery and reliable recovery (NHS Talking Therapies).",
+        help="the change on one measure between a first and a last total",
+        description="Change, reliable change and where each total stands against the cut-off, "
+        "on one measure. A person's recovery needs both measures: see `alliance outcome`.",
     )
     change.add_argument("code", metavar="CODE")
     change.add_argument("first", metavar="FIRST", help="total at the first measured session")
     change.add_argument("last", metavar="LAST", help="total at the last measured session")
     change.set_defaults(run=_change)
+
+    outcome = commands.add_parser(
+        "outcome",
+        help="a person's outcome from their PHQ-9 and GAD-7 totals (NHS Talking Therapies)",
+        description="Caseness at the start and end, recovery, reliable improvement, reliable "
+        "deterioration and reliable recovery of one person, from the totals at the first and "
+        "the last measured session on both measures (NHS Talking Therapies definitions).",
+    )
+    for code in ("phq9", "gad7"):
+        outcome.add_argument(
+            f"--{code}",
+            nargs=2,
+            required=True,
+            metavar=("FIRST", "LAST"),
+            help=f"{code} totals at the first and the last measured session",
+        )
+    outcome.set_defaults(run=_outcome)
 
     instruments = commands.add_parser(
         "instruments",
@@ -141,7 +160,8 @@ def _score_csv(instrument: Instrument, path: str, fmt: str) -> int:
 
 def _change(args: argparse.Namespace) -> int:
     instrument = get_instrument(args.code)
-    first, last = _number("FIRST", args.first), _number("LAST", args.last)
+    first = _number("FIRST", args.first, instrument)
+    last = _number("LAST", args.last, instrument)
     try:
         result = classify_change(instrument, first, last)
     except ValueError as exc:
@@ -150,7 +170,34 @@ def _change(args: argparse.Namespace) -> int:
     return 0
 
 
-def _number(name: str, text: str) -> int | float:
+def _outcome(args: argparse.Namespace) -> int:
+    phq9, gad7 = get_instrument("phq9"), get_instrument("gad7")
+    totals = [
+        _number(f"--{code} {which}", text, instrument)
+        for code, instrument in (("phq9", phq9), ("gad7", gad7))
+        for which, text in zip(("FIRST", "LAST"), getattr(args, code), strict=True)
+    ]
+    try:
+        result = person_outcome(phq9, totals[0], totals[1], gad7, totals[2], totals[3])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(json.dumps(result))
+    return 0
+
+
+def _number(name: str, text: str, instrument: Instrument) -> int | float:
+    if instrument.integer_scored:
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            float(text)
+        except ValueError:
+            raise UsageError(f"{name}: {text!r} is not a number") from None
+        raise UsageError(
+            f"{name}: {text!r} is not a {instrument.code} total: its totals are whole numbers"
+        )
     for convert in (int, float):
         try:
             return convert(text)

@@ -323,18 +323,12 @@ def _change(instrument, first, last, heading, voice: Voice, progress: Progress) 
             f"{span} That is within this questionnaire's usual ups and downs (a reliable "
             f"change is {size} points or more)."
         )
-    if result["recovery"]:
+    if result["in_clinical_range_first"] and not result["in_clinical_range_last"]:
+        # A fact about this questionnaire alone. Recovery is a person's outcome over the
+        # depression and anxiety questionnaires together, and is not decided here.
         cutoff = charts.number(instrument.caseness.cutoff)
-        progress.milestones.append(
-            Milestone(
-                last["day"],
-                f"Recovery in {heading}: from {charts.number(first['total'])}, in the range "
-                f"services usually treat (caseness line {cutoff}), to "
-                f"{charts.number(last['total'])}, outside it.",
-            )
-        )
         sentence += (
-            " It started in the range services usually treat and is now outside it: recovery."
+            f" It started at or above this questionnaire's cut-off ({cutoff}) and is now below it."
         )
     return sentence
 

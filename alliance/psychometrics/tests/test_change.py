@@ -69,40 +69,43 @@ def test_it_puts_the_smallest_reliable_change_at_rc_1_96(sd, rxx):
 @pytest.mark.parametrize(
     ("code", "first", "last", "expected"),
     [
-        ("phq9", 18, 9, ("improved", True, True, True, False)),
-        ("phq9", 12, 8, ("no reliable change", True, False, True, False)),
-        ("phq9", 15, 9, ("improved", True, True, True, False)),
-        ("phq9", 15, 10, ("no reliable change", False, False, True, True)),
-        ("phq9", 8, 2, ("improved", False, False, False, False)),
-        ("phq9", 8, 14, ("deteriorated", False, False, False, True)),
-        ("gad7", 8, 4, ("improved", True, True, True, False)),
-        ("gad7", 8, 5, ("no reliable change", True, False, True, False)),
-        ("gad7", 7, 11, ("deteriorated", False, False, False, True)),
+        ("phq9", 18, 9, ("improved", True, False)),
+        ("phq9", 12, 8, ("no reliable change", True, False)),
+        ("phq9", 15, 9, ("improved", True, False)),
+        ("phq9", 15, 10, ("no reliable change", True, True)),
+        ("phq9", 8, 2, ("improved", False, False)),
+        ("phq9", 8, 14, ("deteriorated", False, True)),
+        ("gad7", 8, 4, ("improved", True, False)),
+        ("gad7", 8, 5, ("no reliable change", True, False)),
+        ("gad7", 7, 11, ("deteriorated", False, True)),
     ],
 )
-def test_it_classifies_change_as_nhs_talking_therapies_do(code, first, last, expected):
+def test_it_states_the_facts_about_one_measure(code, first, last, expected):
     result = classify_change(get_instrument(code), first, last)
     assert result["change"] == last - first
+    verdict, first_in_range, last_in_range = expected
     assert (
         result["reliable"],
-        result["recovery"],
-        result["reliable_recovery"],
-        result["caseness_first"],
-        result["caseness_last"],
+        result["in_clinical_range_first"],
+        result["in_clinical_range_last"],
     ) == expected
+    assert result["reliable_improvement"] == (verdict == "improved")
+    assert result["reliable_deterioration"] == (verdict == "deteriorated")
     assert set(result) == {
         "change",
         "reliable",
-        "recovery",
-        "reliable_recovery",
-        "caseness_first",
-        "caseness_last",
+        "reliable_improvement",
+        "reliable_deterioration",
+        "cutoff",
+        "in_clinical_range_first",
+        "in_clinical_range_last",
     }
 
 
-def test_it_says_not_recovered_rather_than_unknown_below_caseness_at_the_start():
-    result = classify_change(get_instrument("phq9"), 9, 0)
-    assert result["recovery"] is False and result["reliable_recovery"] is False
+def test_it_never_calls_one_measure_a_recovery():
+    # Recovery is about a person over both measures (outcome.person_outcome), never one.
+    result = classify_change(get_instrument("phq9"), 18, 9)
+    assert not any("recover" in key for key in result)
 
 
 def test_it_follows_the_direction_of_a_measure_where_higher_is_better():
@@ -111,10 +114,11 @@ def test_it_follows_the_direction_of_a_measure_where_higher_is_better():
     assert result == {
         "change": 6.5,
         "reliable": "improved",
-        "recovery": True,
-        "reliable_recovery": True,
-        "caseness_first": True,
-        "caseness_last": False,
+        "reliable_improvement": True,
+        "reliable_deterioration": False,
+        "cutoff": 25,
+        "in_clinical_range_first": True,
+        "in_clinical_range_last": False,
     }
 
 
@@ -130,6 +134,8 @@ def test_it_refuses_an_instrument_without_caseness_or_reliable_change():
         (10, -1, "last: -1 is not a phq9 total"),
         ("10", 5, "first: '10' is not a number"),
         (10, math.nan, "last: nan is not a number"),
+        (18.5, 9, "first: 18.5 is not a phq9 total: its totals are whole numbers"),
+        (18, 9.0001, "last: 9.0001 is not a phq9 total"),
     ],
 )
 def test_it_rejects_totals_the_instrument_cannot_give(first, last, message):
@@ -149,8 +155,8 @@ def test_it_mirrors_improvement_and_deterioration_when_swapped(code, data):
     backward = classify_change(instrument, last, first)
     assert backward["reliable"] == MIRROR.get(forward["reliable"], forward["reliable"])
     assert backward["change"] == -forward["change"]
-    assert (backward["caseness_first"], backward["caseness_last"]) == (
-        forward["caseness_last"],
-        forward["caseness_first"],
+    assert (backward["in_clinical_range_first"], backward["in_clinical_range_last"]) == (
+        forward["in_clinical_range_last"],
+        forward["in_clinical_range_first"],
     )
-    assert not (forward["recovery"] and backward["recovery"])
+    assert not (forward["reliable_improvement"] and forward["reliable_deterioration"])

@@ -79,17 +79,60 @@ def test_it_names_the_command_in_its_error(capsys):
     assert err.startswith("alliance score: phq9 has 9 items")
 
 
-def test_it_classifies_change(capsys):
+def test_it_states_the_change_on_one_measure_without_calling_it_recovery(capsys):
     code, out, _ = run(capsys, "change", "phq9", "18", "9")
     assert code == 0
     assert json.loads(out) == {
         "change": -9,
         "reliable": "improved",
-        "recovery": True,
-        "reliable_recovery": True,
-        "caseness_first": True,
-        "caseness_last": False,
+        "reliable_improvement": True,
+        "reliable_deterioration": False,
+        "cutoff": 10,
+        "in_clinical_range_first": True,
+        "in_clinical_range_last": False,
     }
+
+
+@pytest.mark.parametrize("first", ["18.5", "18.0", "1e1"])
+def test_it_refuses_a_total_that_is_not_a_whole_number(capsys, first):
+    code, out, err = run(capsys, "change", "phq9", first, "9")
+    assert (code, out) == (2, "")
+    assert "whole numbers" in err or "not a number" in err
+
+
+def test_it_gives_a_persons_outcome_over_both_measures(capsys):
+    code, out, err = run(capsys, "outcome", "--phq9", "18", "9", "--gad7", "12", "9")
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    # Depression recovered on its own, anxiety is still at 9 (cut-off 8): not a recovery.
+    assert result["caseness_start"] is True and result["caseness_end"] is True
+    assert result["recovered"] is False and result["reliable_recovery"] is False
+    assert result["reliable_improvement"] is True
+    assert result["measures"]["phq9"]["change"] == -9
+    assert result["measures"]["gad7"]["in_clinical_range_last"] is True
+
+
+def test_it_says_recovery_does_not_apply_to_someone_who_was_not_a_case(capsys):
+    code, out, _ = run(capsys, "outcome", "--phq9", "5", "2", "--gad7", "3", "2")
+    assert code == 0
+    result = json.loads(out)
+    assert result["recovered"] is None and result["reliable_recovery"] is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--phq9", "18", "9"], "--gad7"),
+        (["--phq9", "18", "9.5", "--gad7", "12", "5"], "whole numbers"),
+        (["--phq9", "18", "9", "--gad7", "22", "5"], "not a gad7 total (0 to 21)"),
+        (["--phq9", "18", "x", "--gad7", "12", "5"], "'x' is not a number"),
+        (["--phq9", "18", "--gad7", "12", "5"], "--phq9"),
+    ],
+)
+def test_it_refuses_missing_or_impossible_totals(capsys, argv, message):
+    code, out, err = run(capsys, "outcome", *argv)
+    assert (code, out) == (2, "")
+    assert message in err
 
 
 def test_it_lists_instruments_one_per_line(capsys):
