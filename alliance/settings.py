@@ -239,6 +239,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("ALLIANCE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ALLIANCE_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("ALLIANCE_FROM_EMAIL", "Alliance <alliance@localhost>")
 SITE_URL = os.environ.get("ALLIANCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The canonical base of this installation's FHIR resources (Questionnaire URLs, code systems).
+FHIR_BASE_URL = os.environ.get("ALLIANCE_FHIR_BASE_URL", f"{SITE_URL}/fhir").rstrip("/")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
