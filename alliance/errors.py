@@ -72,5 +72,8 @@ def show_on_form(form, error: ServiceError) -> None:
     """Show a refusal on the form it came from: next to the field at fault when the form has
     that field, otherwise above the form. The view then re-renders the form; nothing was stored."""
     for field, message in getattr(error, "problems", None) or [(error.field, error.message)]:
-        name = (field or "").split(".")[0]
-        form.add_error(name if name in form.fields else None, message)
+        parts = (field or "").split(".")
+        # A nested input (`answers.phq9_1`) shows beside its own question when the form has
+        # a field for it rather than one for the whole.
+        name = next((part for part in (parts[0], parts[-1]) if part in form.fields), None)
+        form.add_error(name, message)
