@@ -7,6 +7,10 @@ against every entry and fails when a page or operation has no entry.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+
+from django.apps import apps
+from django.db import connection
 
 from alliance.conftest import PERSONAS
 
@@ -43,3 +47,54 @@ class Entry:
     kwargs: Callable = field(default=lambda p, who: {})
     data: Callable | None = None
     query: str = ""
+
+
+# --- What a refused request must leave as it was: every table, less the bookkeeping below.
+
+# Tables a refused request may rightly write, each with its reason.
+BOOKKEEPING = {
+    # Refusals are to be recorded in the audit trail too; what it holds is its own tests' business.
+    "audit.AuditEvent",
+    # SESSION_SAVE_EVERY_REQUEST pushes the session's expiry forward on every request, refused
+    # or not: that is the inactivity timeout working.
+    "sessions.Session",
+}
+
+
+@cache
+def _tables() -> list[tuple[str, str]]:
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.proxy or not meta.managed or meta.label in BOOKKEEPING:
+            continue
+        tables[meta.db_table] = meta.pk.column
+    return sorted(tables.items())
+
+
+def database_state() -> dict[str, list[tuple]]:
+    """Every row of every table as stored (encrypted text as ciphertext), in key order."""
+    quote = connection.ops.quote_name
+    state = {}
+    with connection.cursor() as cursor:
+        for table, key in _tables():
+            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {quote(key)}")
+            state[table] = cursor.fetchall()
+    return state
+
+
+def changes(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
+    """What differs between two states, a few rows per table, for a failure message."""
+    found = []
+    for table in before:
+        if before[table] == after[table]:
+            continue
+        gone = [row for row in before[table] if row not in after[table]]
+        new = [row for row in after[table] if row not in before[table]]
+        found.append(
+            f"{table}: "
+            + "; ".join(
+                [*(f"- {row!r:.200}" for row in gone[:3]), *(f"+ {row!r:.200}" for row in new[:3])]
+            )
+        )
+    return found

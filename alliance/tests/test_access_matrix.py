@@ -1,4 +1,6 @@
-"""Every page and every API operation, asked by every persona, answers exactly as intended.
+"""Every page and every API operation, asked by every persona, answers exactly as intended,
+and a request that is turned away changes nothing in the database (a write refused after it was
+made, or a read that creates something before refusing, shows here).
 
 A new URL or API operation without an entry in its app's `tests/matrix.py` fails this file.
 """
@@ -14,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alliance.api import api
 from alliance.conftest import bearer, sign_in
-from alliance.tests.access import EVERYONE
+from alliance.tests.access import EVERYONE, changes, database_state
 
 
 def load_matrices():
@@ -83,6 +85,16 @@ def as_persona(personas, who, *, api_call):
     return sign_in(web, user)
 
 
+def refused(status: int, who: str) -> bool:
+    """Whether the persona is turned away; for a visitor, a redirect to sign in is that too."""
+    return status >= 400 or (who == "anon" and status == 302)
+
+
+def assert_unchanged(before, who, method, url):
+    changed = changes(before, database_state())
+    assert not changed, f"{who} {method} {url} was refused but changed:\n  " + "\n  ".join(changed)
+
+
 @pytest.mark.parametrize("who", EVERYONE)
 @pytest.mark.parametrize("name", sorted(WEB))
 def test_it_answers_each_page_as_intended(personas, name, who):
@@ -92,13 +104,17 @@ def test_it_answers_each_page_as_intended(personas, name, who):
         url += "?" + entry.query
     web = as_persona(personas, who, api_call=False)
     data = entry.data(personas, who) if entry.data else {}
+    expected = entry.expect[who]
+    before = database_state() if refused(expected, who) else None
     response = web.generic(
         entry.method,
         url,
         urlencode(data, doseq=True),
         content_type="application/x-www-form-urlencoded",
     )
-    assert response.status_code == entry.expect[who], f"{who} {entry.method} {url}"
+    assert response.status_code == expected, f"{who} {entry.method} {url}"
+    if before is not None:
+        assert_unchanged(before, who, entry.method, url)
 
 
 @pytest.mark.parametrize("who", EVERYONE)
@@ -111,9 +127,11 @@ def test_it_answers_each_api_operation_as_intended(personas, key, who):
         url += "?" + entry.query
     web = as_persona(personas, who, api_call=True)
     body = json.dumps(entry.data(personas, who)) if entry.data else ""
+    expected = entry.expect[who]
+    before = database_state() if refused(expected, who) else None
     response = web.generic(method, url, body, content_type="application/json")
-    assert response.status_code == entry.expect[who], (
-        f"{who} {method} {url}: {response.content[:300]!r}"
-    )
+    assert response.status_code == expected, f"{who} {method} {url}: {response.content[:300]!r}"
     if response.status_code >= 400:
         assert "detail" in response.json()
+    if before is not None:
+        assert_unchanged(before, who, method, url)
