@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from alliance.accounts.models import ApiToken
+from alliance.schemas import Detail
 
 router = Router(tags=["auth"])
 
@@ -39,10 +40,6 @@ class MeOut(Schema):
     clinic: ClinicOut
     client_id: int | None
     two_factor: bool
-
-
-class Detail(Schema):
-    detail: str
 
 
 @router.post(

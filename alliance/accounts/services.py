@@ -12,15 +12,7 @@ from django.utils import timezone
 from alliance.accounts.models import STAFF_ROLES, Clinic, Invitation, Role, User
 from alliance.audit import services as audit
 from alliance.care.models import Assignment, Client
-
-
-class PeopleError(ValueError):
-    """A request about people that cannot be carried out; `field` names the input at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+from alliance.errors import Invalid, NotAllowed
 
 
 def normalise_email(email: str) -> str:
@@ -32,18 +24,18 @@ def check_email_free(email: str):
     try:
         validate_email(email)
     except ValidationError:
-        raise PeopleError("email", "Enter a valid email address.")
+        raise Invalid("Enter a valid email address.", field="email")
     if User.objects.filter(email__iexact=email).exists():
-        raise PeopleError("email", "Someone with this email address already has an account.")
+        raise Invalid("Someone with this email address already has an account.", field="email")
 
 
 @transaction.atomic
 def create_clinic(name: str, admin_email: str, admin_name: str = "", password: str | None = None):
     name = (name or "").strip()
     if not name:
-        raise PeopleError("name", "A clinic needs a name.")
+        raise Invalid("A clinic needs a name.", field="name")
     if Clinic.objects.filter(name__iexact=name).exists():
-        raise PeopleError("name", f"A clinic called {name!r} already exists.")
+        raise Invalid(f"A clinic called {name!r} already exists.", field="name")
     email = normalise_email(admin_email)
     check_email_free(email)
     clinic = Clinic.objects.create(name=name)
@@ -67,14 +59,16 @@ def add_user(
     """Create a person in a clinic. A client needs a counselor of the same clinic."""
     email = normalise_email(email)
     if role not in Role.values:
-        raise PeopleError("role", f"Role must be one of {', '.join(Role.values)}.")
+        raise Invalid(f"Role must be one of {', '.join(Role.values)}.", field="role")
     check_email_free(email)
     client = None
     if role == Role.CLIENT:
         if counselor is None:
-            raise PeopleError("counselor", "A client needs a counselor.")
+            raise Invalid("A client needs a counselor.", field="counselor")
         if counselor.clinic_id != clinic.pk or counselor.role != Role.COUNSELOR:
-            raise PeopleError("counselor", "The counselor must be a counselor of the same clinic.")
+            raise Invalid(
+                "The counselor must be a counselor of the same clinic.", field="counselor"
+            )
     user = User.objects.create_user(
         email, password, name=(name or "").strip() or email, clinic=clinic, role=role
     )
@@ -85,7 +79,7 @@ def add_user(
     return user, client
 
 
-def send_invitation(user: User, invited_by: User | None) -> str:
+def send_invitation(user: User, *, invited_by: User | None) -> str:
     """Issue a fresh single-use link (earlier unused links stop working) and email it."""
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
     invitation, token = Invitation.issue(user, invited_by)
@@ -101,38 +95,40 @@ def send_invitation(user: User, invited_by: User | None) -> str:
 
 
 @transaction.atomic
-def invite_staff(by: User, email: str, name: str, role: str, request=None):
+def invite_staff(by: User, *, email: str, name: str, role: str, request=None) -> User:
     if by.role != Role.ADMIN:
-        raise PeopleError("role", "Only administrators invite staff.")
+        raise NotAllowed("Only administrators invite staff.")
     if role not in {r.value for r in STAFF_ROLES}:
-        raise PeopleError("role", "Staff are administrators, supervisors or counselors.")
+        raise Invalid("Staff are administrators, supervisors or counselors.", field="role")
     user, _ = add_user(by.clinic, role, email, name, by=by, request=request)
-    send_invitation(user, by)
+    send_invitation(user, invited_by=by)
     return user
 
 
 @transaction.atomic
-def invite_client(by: User, email: str, name: str, counselor: User | None = None, request=None):
+def invite_client(
+    by: User, *, email: str, name: str, counselor: User | None = None, request=None
+) -> Client:
     """A counselor invites their own client; an administrator names the counselor."""
     if by.role == Role.COUNSELOR:
         counselor = by
     elif by.role != Role.ADMIN:
-        raise PeopleError("role", "Only counselors and administrators invite clients.")
+        raise NotAllowed("Only counselors and administrators invite clients.")
     if counselor is None:
-        raise PeopleError("counselor_id", "Choose the client's counselor.")
+        raise Invalid("Choose the client's counselor.", field="counselor_id")
     if counselor.clinic_id != by.clinic_id or counselor.role != Role.COUNSELOR:
-        raise PeopleError("counselor_id", "Choose a counselor of your clinic.")
+        raise Invalid("Choose a counselor of your clinic.", field="counselor_id")
     if not (name or "").strip():
-        raise PeopleError("name", "Enter the client's name.")
+        raise Invalid("Enter the client's name.", field="name")
     user, client = add_user(
         by.clinic, Role.CLIENT, email, name, counselor=counselor, by=by, request=request
     )
-    send_invitation(user, by)
+    send_invitation(user, invited_by=by)
     return client
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, password: str):
+def accept_invitation(invitation: Invitation, *, password: str) -> User:
     user = invitation.user
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -142,9 +138,9 @@ def accept_invitation(invitation: Invitation, password: str):
 
 
 @transaction.atomic
-def reassign_client(client: Client, counselor: User, by: User, request=None):
+def reassign_client(client: Client, *, counselor: User, by: User, request=None) -> Client:
     if counselor.clinic_id != client.clinic_id or counselor.role != Role.COUNSELOR:
-        raise PeopleError("counselor", "Choose a counselor of the client's clinic.")
+        raise Invalid("Choose a counselor of the client's clinic.", field="counselor")
     if counselor.pk == client.counselor_id:
         return client
     now = timezone.now()

@@ -23,6 +23,7 @@ from alliance.accounts.forms import AssignForm, CodeForm, InviteStaffForm, SignI
 from alliance.accounts.models import Invitation, Role, User
 from alliance.audit import services as audit
 from alliance.care.models import Client
+from alliance.errors import ServiceError, show_on_form
 
 
 class SignInView(LoginView):
@@ -45,7 +46,7 @@ def accept_invitation(request, token):
         return render(request, "accounts/invitation_invalid.html", context, status=410)
     form = SetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.accept_invitation(invitation, form.cleaned_data["new_password1"])
+        user = services.accept_invitation(invitation, password=form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("index")
     return render(
@@ -163,13 +164,13 @@ def invite_staff(request):
         try:
             user = services.invite_staff(
                 request.user,
-                form.cleaned_data["email"],
-                form.cleaned_data["name"],
-                form.cleaned_data["role"],
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
                 request=request,
             )
-        except services.PeopleError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ServiceError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, f"Invitation sent to {user.email}.")
             return redirect("people")
@@ -182,7 +183,9 @@ def assign_client(request, client_id):
     client = get_visible_or_404(Client.objects.visible_to(request.user), client_id)
     form = AssignForm(request.POST, clinic=request.user.clinic)
     if form.is_valid():
-        services.reassign_client(client, form.cleaned_data["counselor"], request.user, request)
+        services.reassign_client(
+            client, counselor=form.cleaned_data["counselor"], by=request.user, request=request
+        )
         messages.success(
             request, f"{client.name} is now with {form.cleaned_data['counselor'].name}."
         )

@@ -13,21 +13,18 @@ from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from alliance.access import get_visible_or_404, invalid
-from alliance.alerts import comparison, services
-from alliance.alerts.models import NOTE_MAX, Alert, RepairKind
+from alliance.access import get_visible_or_404
+from alliance.alerts import actions, comparison
+from alliance.alerts.models import CONCERN_MAX, NOTE_MAX, Alert, RepairKind
 from alliance.alerts.models import Status as AlertStatus
 from alliance.alerts.presenting import alert_detail_out, alert_out
 from alliance.audit import services as audit
 from alliance.care.api import visible_client
+from alliance.schemas import Detail
 
 router = Router(tags=["alerts"])
 
 MAX_LIMIT = 500
-
-
-class Detail(Schema):
-    detail: str
 
 
 class SuggestionOut(Schema):
@@ -84,7 +81,7 @@ class StatusFilter(enum.StrEnum):
 
 
 class ConcernIn(Schema):
-    text: str | None = Field(None, max_length=services.CONCERN_MAX)
+    text: str | None = Field(None, max_length=CONCERN_MAX)
 
 
 class ConcernOut(Schema):
@@ -151,7 +148,8 @@ def get_alliance(request, client_id: int):
     if not comparison.can_see_comparison(request.user, client):
         return {"sessions": []}
     audience = "client" if request.user.is_client else "counselor"
-    return {"sessions": comparison.sessions_compared(client, audience=audience)}
+    sessions = comparison.sessions_compared(client, reader=request.user, audience=audience)
+    return {"sessions": sessions}
 
 
 @router.get("/alerts", response=AlertList, summary="Alerts about the clients you see")
@@ -176,10 +174,10 @@ def list_alerts(
         alerts = alerts.filter(status=status.value)
     count = alerts.count()
     items = list(alerts.order_by("-created_at", "-pk")[offset : offset + limit])
-    locked = comparison.locked_sessions_for(request.user, {a.client_id for a in items})
+    withheld = comparison.withheld_for(request.user, items)
     targets = [audit.for_object(a, a.client) for a in items]
     audit.record(request, "list", targets)
-    return {"items": [alert_out(a, request.user, locked) for a in items], "count": count}
+    return {"items": [alert_out(a, withheld) for a in items], "count": count}
 
 
 @router.get("/alerts/{alert_id}", response=AlertDetailOut, summary="One alert")
@@ -197,10 +195,7 @@ def get_alert(request, alert_id: int):
 def acknowledge_alert(request, alert_id: int):
     """By the client's counselor or a clinic supervisor. Acknowledging again changes nothing."""
     alert = _visible_alert(request, alert_id)
-    try:
-        services.acknowledge(alert, request.user, request=request)
-    except services.NotAllowed as error:
-        return Status(403, {"detail": error.message})
+    actions.acknowledge(alert, user=request.user, request=request)
     return Status(200, alert_detail_out(alert, request.user))
 
 
@@ -214,14 +209,9 @@ def repair_alert(request, alert_id: int, payload: RepairIn):
     waits for the client's next check-in: `recovered` when the measure is back at its earlier
     level, otherwise `still_low`, followed up again at the next one."""
     alert = _visible_alert(request, alert_id)
-    try:
-        services.record_repair(alert, request.user, payload.kind.value, payload.note, request)
-    except services.NotAllowed as error:
-        return Status(403, {"detail": error.message})
-    except services.AlreadyClosed as error:
-        return Status(409, {"detail": error.message})
-    except services.AlertError as error:
-        invalid(error.field or "body", error.message)
+    actions.record_repair(
+        alert, user=request.user, kind=payload.kind.value, note=payload.note, request=request
+    )
     return Status(201, alert_detail_out(alert, request.user))
 
 
@@ -239,14 +229,13 @@ def create_concern(
     """The client only, about their own care; `text` is optional. The counselor gets an alert.
     Repeating a request with the same `Idempotency-Key` stores one concern."""
     client = visible_client(request, client_id)
-    try:
-        concern, _ = services.raise_concern(
-            client, request.user, payload.text, idempotency_key or uuid.uuid4().hex, request
-        )
-    except services.NotAllowed as error:
-        return Status(403, {"detail": error.message})
-    except services.AlertError as error:
-        invalid(error.field or "text", error.message)
+    concern, _ = actions.raise_concern(
+        client,
+        user=request.user,
+        text=payload.text,
+        key=idempotency_key or uuid.uuid4().hex,
+        request=request,
+    )
     return Status(
         201,
         {

@@ -2,13 +2,17 @@ from django.apps import AppConfig
 
 
 class AlertsConfig(AppConfig):
-    # Rules are evaluated by explicit calls from the services that store the triggering rows
-    # (measures.submit_response, care.record_session, homework.log_task), inside their
-    # transactions; see alliance.alerts.services.
+    # The rules are evaluated when the apps below announce a session, a check-in or a task log
+    # (`receivers`), inside the transactions that store them; see alliance.alerts.evaluation.
     name = "alliance.alerts"
     label = "alerts"
     verbose_name = "Alerts, repairs and follow-up"
 
     def ready(self):
-        # Says on the client's "Who sees my data" page who sees this app's data.
-        from alliance.alerts import privacy  # noqa: F401
+        from alliance.alerts import privacy, receivers  # noqa: F401
+        from alliance.alerts.thresholds import shows_comparison_to_clients
+        from alliance.measures import lock
+
+        # The clinic's choice to show clients the comparison is kept with its alert settings;
+        # the check-ins' access rule reads it to hide predictions from clients.
+        lock.read_clinic_choice_with(shows_comparison_to_clients)

@@ -1,129 +1,44 @@
-"""The two views of the alliance over time, and the lock that keeps a prediction a prediction.
+"""The two views of the alliance over time, as each side may see them.
 
-The lock. The counselor answers `wai-sr-predicted` as they expect the client to answer. If
-they could see the client's answers for that session first, their "prediction" would be a copy.
-So, for the client's own counselor, the client's WAI-SR answers and scores for a session stay
-hidden on every page and API operation until the counselor has either
-- submitted their prediction for that session, or
-- explicitly skipped predicting for it (a `SkippedPrediction`, from the client's alliance page;
-  after that a prediction for the session is refused, since it would no longer be one).
-Supervisors and administrators do not predict and are not locked out. Responses not tied to a
-session cannot be predicted and are not hidden.
+Both see the comparison of a session once both have answered; a clinic may hide it from
+clients. What each may see of the check-ins behind it is the check-ins' own access rule
+(`Response.objects.visible_to`, with the prediction lock in `measures.lock`), which every read
+here goes through.
 
 Alerts about a locked session still reach the counselor at once (a rupture must not wait for
-paperwork), but their numbers are withheld until the lock opens; the alert says what to do.
-
-Both see the comparison once both have answered; a clinic may hide it from clients.
+paperwork), but the numbers they quote from check-ins the counselor may not see yet are
+withheld until the lock opens; the alert says what to do.
 """
 
 from collections import defaultdict
 
-from django.db.models import Q
-
-from alliance.alerts.models import SkippedPrediction
-from alliance.alerts.services import (
-    ALLIANCE_FORM,
-    PREDICTION_FORM,
-    clinic_settings,
-    thresholds_for,
-)
+from alliance.alerts.thresholds import shows_comparison_to_clients, thresholds_for
 from alliance.alerts.wording import describe
-from alliance.care.models import Client
-from alliance.measures.instruments import find
+from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM, find
+from alliance.measures.lock import hidden_from
 from alliance.measures.models import Response
 from alliance.psychometrics.compare import agreement, compare_series, view_means
 
 PARTS = ("goal", "task", "bond", "total")
-LOCKABLE_RULES = {"alliance_drop", "weak_spot"}
-
-
-def is_predicting_counselor(user, client) -> bool:
-    return user.is_authenticated and user.is_counselor and client.counselor_id == user.pk
-
-
-def locked_sessions(user, client) -> set[int]:
-    """Sessions whose client WAI-SR answers `user` may not see yet (see the module notes)."""
-    if not is_predicting_counselor(user, client):
-        return set()
-    return locked_sessions_for(user, [client.pk])
-
-
-def locked_sessions_for(user, client_ids) -> set[int]:
-    """`locked_sessions` over several clients at once, in one query."""
-    if not (user.is_authenticated and user.is_counselor) or not client_ids:
-        return set()
-    own = Client.objects.filter(pk__in=list(client_ids), counselor=user)
-    # NULLs left out: SQL's NOT IN with a NULL in the list matches nothing, which would unlock
-    # every session after one prediction made without a session.
-    predicted = Response.objects.filter(
-        client__in=own, instrument=PREDICTION_FORM, session__isnull=False
-    ).values("session_id")
-    return set(
-        Response.objects.filter(client__in=own, instrument=ALLIANCE_FORM, session__isnull=False)
-        .exclude(session_id__in=predicted)
-        .exclude(session__skipped_prediction__isnull=False)
-        .values_list("session_id", flat=True)
-    )
-
-
-def hide_locked(responses, user, client):
-    """`responses` without the client's WAI-SR answers `user` may not see yet."""
-    locked = locked_sessions(user, client)
-    if not locked:
-        return responses
-    return responses.exclude(Q(instrument=ALLIANCE_FORM) & Q(session_id__in=locked))
-
-
-def visible_responses(responses, user, client):
-    """`responses` of `client` without the answers `user` may not see yet.
-
-    - The client's own counselor: not the client's WAI-SR for a session they have neither
-      predicted nor skipped (the lock above).
-    - The client: not the counselor's predictions when the clinic hides the comparison from
-      clients, nor a prediction for a session before the client has answered their own WAI-SR
-      for it, so the counselor's expectation never colours the client's answers.
-    Everyone else who may see the record sees it all.
-    """
-    if is_predicting_counselor(user, client):
-        return hide_locked(responses, user, client)
-    if user.is_authenticated and user.is_client and client.user_id == user.pk:
-        if not shown_to_client(client):
-            return responses.exclude(instrument=PREDICTION_FORM)
-        answered = Response.objects.filter(
-            client=client, instrument=ALLIANCE_FORM, session__isnull=False
-        ).values("session_id")
-        hidden = Response.objects.filter(client=client, instrument=PREDICTION_FORM).exclude(
-            session_id__in=answered
-        )
-        return responses.exclude(pk__in=hidden.values("pk"))
-    return responses
-
-
-def prediction_refused(session) -> str | None:
-    """Why a prediction for `session` can no longer be made, or None when it can."""
-    if session is not None and SkippedPrediction.objects.filter(session=session).exists():
-        return (
-            "You chose to see the client's answers for this session without predicting, so a "
-            "prediction for it now would not be one."
-        )
-    return None
 
 
 def shown_to_client(client) -> bool:
-    return clinic_settings(client.clinic_id).show_comparison_to_clients
+    return shows_comparison_to_clients(client.clinic_id)
 
 
 def can_see_comparison(user, client) -> bool:
     if user.is_client:
-        return client.user_id == user.pk and shown_to_client(client)
+        return client.is_own_record(user) and shown_to_client(client)
     return True
 
 
-def sessions_compared(client, *, audience: str, limit: int | None = None) -> list[dict]:
-    """Each session with both views, oldest first: sums, item means, gaps, items and a plain
-    sentence for `audience` ("client" or "counselor"). One query, whatever the history."""
+def sessions_compared(client, *, reader, audience: str, limit: int | None = None) -> list[dict]:
+    """Each session with both views that `reader` may see, oldest first: sums, item means,
+    gaps, items and a plain sentence for `audience` ("client" or "counselor"). One query,
+    whatever the history."""
     rows = (
-        Response.objects.filter(
+        Response.objects.visible_to(reader)
+        .filter(
             client=client, instrument__in=(ALLIANCE_FORM, PREDICTION_FORM), session__isnull=False
         )
         .select_related("session")
@@ -193,17 +108,53 @@ def first_name(name: str) -> str:
     return (name or "").split(" ")[0] or name
 
 
-def evidence_for(alert, user, locked: set[int]) -> dict:
-    """The alert's evidence as `user` may see it: numbers from a locked session withheld."""
-    session = alert.evidence.get("session_id")
-    if alert.rule in LOCKABLE_RULES and session in locked:
-        return {
-            "locked": True,
-            "session_id": session,
-            "date": alert.evidence.get("date"),
-            "summary": (
-                "The client's answers for this session are hidden until you record your "
-                "prediction for it, or choose to skip predicting."
-            ),
-        }
-    return alert.evidence
+LOCKED_SUMMARY = (
+    "The client's answers for this session are hidden until you record your prediction for "
+    "it, or choose to skip predicting."
+)
+
+
+def observed_in(evidence: dict) -> int | None:
+    """The check-in an alert's evidence, or a follow-up's details, was read from, if any.
+
+    Only that one decides what is withheld: the earlier levels an alert compares it with are
+    means over several check-ins, shown once the counselor may see the one observed.
+    """
+    ref = evidence.get("response_id")
+    return ref if isinstance(ref, int) and not isinstance(ref, bool) else None
+
+
+def withheld_for(user, alerts) -> set[int]:
+    """The check-ins `alerts` (and their follow-ups) were read from that `user` may not see
+    yet, in one query for them all."""
+    observed = set()
+    for alert in alerts:
+        observed.add(observed_in(alert.evidence))
+        observed.update(observed_in(entry.get("details") or {}) for entry in alert.follow_ups)
+    return hidden_from(user, observed - {None})
+
+
+def evidence_for(alert, withheld: set[int]) -> dict:
+    """The alert's evidence, or only what it may say while the check-in it was read from is in
+    `withheld` (see `withheld_for`)."""
+    evidence = alert.evidence
+    if observed_in(evidence) not in withheld:
+        return evidence
+    return {
+        "locked": True,
+        "session_id": evidence.get("session_id"),
+        "date": evidence.get("date"),
+        "summary": LOCKED_SUMMARY,
+    }
+
+
+def follow_ups_for(alert, withheld: set[int]) -> list[dict]:
+    """The alert's follow-ups, without the numbers of any read from a check-in in `withheld`."""
+    shown = []
+    for entry in alert.follow_ups:
+        details = entry.get("details") or {}
+        if observed_in(details) in withheld:
+            details = {"locked": True, "date": details.get("date"), "summary": LOCKED_SUMMARY}
+            entry = entry | {"details": details}
+        shown.append(entry)
+    return shown

@@ -10,8 +10,10 @@ import datetime
 
 from django.db import transaction
 
-from alliance.alerts import services
+from alliance.alerts.actions import record_repair
+from alliance.alerts.evaluation import sweep
 from alliance.alerts.models import Alert, RepairKind
+from alliance.alerts.replay import replay_history
 from alliance.care.models import Attendance, Client
 
 REPAIRED_CLIENT = "priya@riverside.example"
@@ -68,8 +70,8 @@ def seed_alerts(clinic) -> None:
                 if alert.pk in pending or alert.created_at >= when:
                     continue
                 kind_of, note = REPAIRS.get(alert.rule, (RepairKind.EXPLORED, ""))
-                services.record_repair(alert, client.counselor, kind_of, note, at=when)
+                record_repair(alert, user=client.counselor, kind=kind_of, note=note, at=when)
                 pending.append(alert.pk)
 
-        services.replay_history(client, on_event=before)
-    services.sweep(clients=list(clients))
+        replay_history(client, on_event=before)
+    sweep(clients=list(clients))

@@ -1,7 +1,10 @@
 from django import forms
 
-from alliance.alerts import rules, services
+from alliance.alerts import rules
+from alliance.alerts.actions import KEY_MAX, check_repair
 from alliance.alerts.models import CONCERN_MAX, NOTE_MAX, RepairKind
+from alliance.alerts.thresholds import DEFAULTS
+from alliance.errors import ServiceError, show_on_form
 
 
 class RepairForm(forms.Form):
@@ -24,9 +27,9 @@ class RepairForm(forms.Form):
         if self.errors:
             return data
         try:
-            data["note"] = services.check_repair(data["kind"], data.get("note", ""))
-        except services.AlertError as error:
-            self.add_error(error.field if error.field in self.fields else None, error.message)
+            data["note"] = check_repair(data["kind"], note=data.get("note", ""))
+        except ServiceError as error:
+            show_on_form(self, error)
         return data
 
 
@@ -38,7 +41,7 @@ class ConcernForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Only you, your counselor and the clinic's supervisors can read this.",
     )
-    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=services.KEY_MAX)
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=KEY_MAX)
 
 
 class SettingsForm(forms.Form):
@@ -53,8 +56,8 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         overrides = (saved.thresholds if saved else {}) or {}
         self.sections = []
-        for name, rule in services.DEFAULTS["rules"].items():
-            current = rules.resolve(services.DEFAULTS, overrides)[name]
+        for name, rule in DEFAULTS["rules"].items():
+            current = rules.resolve(DEFAULTS, overrides)[name]
             fields = []
             if rule["can_disable"]:
                 field_name = f"{name}__enabled"
@@ -88,7 +91,7 @@ class SettingsForm(forms.Form):
     def overrides(self) -> dict:
         """Only the values that differ from the defaults, so later default changes apply."""
         out = {}
-        for name, rule in services.DEFAULTS["rules"].items():
+        for name, rule in DEFAULTS["rules"].items():
             values = {}
             enabled = self.cleaned_data.get(f"{name}__enabled")
             if rule["can_disable"] and enabled is False:

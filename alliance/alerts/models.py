@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic
-from alliance.care.models import Client, Session
+from alliance.care.models import Client
 from alliance.crypto import EncryptedTextField
 
 NOTE_MAX = 2000
@@ -198,22 +198,3 @@ class ClinicAlertSettings(models.Model):
 
     def __str__(self):
         return f"Alert settings for {self.clinic}"
-
-
-class SkippedPrediction(models.Model):
-    """The counselor chose not to predict the client's alliance answers for this session.
-
-    Until the counselor predicts or skips, the client's WAI-SR answers for the session stay
-    hidden from them; once skipped, a prediction can no longer be made (it would not be one).
-    """
-
-    session = models.OneToOneField(
-        Session, on_delete=models.CASCADE, related_name="skipped_prediction"
-    )
-    skipped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="predictions_skipped"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return f"Prediction skipped for session {self.session_id}"

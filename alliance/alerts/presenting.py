@@ -1,9 +1,9 @@
-"""An alert as the API and the pages show it: title, evidence (respecting the prediction lock),
-suggested next steps, repairs and follow-ups."""
+"""An alert as the API and the pages show it: title, evidence and follow-ups (without the
+numbers of check-ins the reader may not see yet), suggested next steps, repairs."""
 
 from alliance.alerts import comparison
-from alliance.alerts.services import DEFAULTS
 from alliance.alerts.suggestions import suggestions_for
+from alliance.alerts.thresholds import DEFAULTS
 from alliance.measures.instruments import short_name
 
 TITLES = {name: rule["title"] for name, rule in DEFAULTS["rules"].items()}
@@ -25,22 +25,23 @@ def suggestions(alert) -> list[dict]:
     return [step.to_dict() for step in suggestions_for(alert.rule, alert.scopes)]
 
 
-def alert_out(alert, user, locked: set[int]) -> dict:
+def alert_out(alert, withheld: set[int]) -> dict:
+    """`withheld`: the check-ins the reader may not see yet (`comparison.withheld_for`)."""
     return {
         "id": alert.pk,
         "client_id": alert.client_id,
         "rule": alert.rule,
         "severity": alert.severity,
         "status": alert.status,
-        "evidence": comparison.evidence_for(alert, user, locked),
+        "evidence": comparison.evidence_for(alert, withheld),
         "suggestions": suggestions(alert),
         "created_at": alert.created_at,
     }
 
 
 def alert_detail_out(alert, user) -> dict:
-    locked = comparison.locked_sessions(user, alert.client)
-    return alert_out(alert, user, locked) | {
+    withheld = comparison.withheld_for(user, [alert])
+    return alert_out(alert, withheld) | {
         "title": title(alert.rule, alert.subject),
         "acknowledged_at": alert.acknowledged_at,
         "acknowledged_by_id": alert.acknowledged_by_id,
@@ -55,5 +56,5 @@ def alert_detail_out(alert, user) -> dict:
             }
             for repair in alert.repairs.all()
         ],
-        "follow_ups": alert.follow_ups,
+        "follow_ups": comparison.follow_ups_for(alert, withheld),
     }

@@ -3,6 +3,7 @@ from django.urls import path
 from alliance.alerts import views
 
 urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
     path("alerts/", views.inbox, name="alerts_inbox"),
     path("alerts/settings/", views.alert_settings, name="alert_settings"),
     path("alerts/<int:alert_id>/", views.alert_detail, name="alert_detail"),

@@ -13,16 +13,20 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from alliance.access import get_visible_or_404
+from alliance.access import get_visible_or_404, own_record
 from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Role
-from alliance.alerts import comparison, services
+from alliance.alerts import actions, comparison, thresholds
+from alliance.alerts.caseload import with_flags
 from alliance.alerts.forms import ConcernForm, RepairForm, SettingsForm
 from alliance.alerts.models import SEVERITY_RANK, Alert, Concern, Status
 from alliance.alerts.presenting import suggestions, title
 from alliance.audit import services as audit
 from alliance.care.models import Client, Session
-from alliance.measures.instruments import find
+from alliance.errors import ServiceError, show_on_form
+from alliance.measures import services as measures
+from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM, find
+from alliance.measures.lock import locked_sessions
 
 STAFF = (Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
 INBOX_LIMIT = 300
@@ -43,6 +47,25 @@ SEVERITY_ORDER = Case(
 
 def _alerts(user):
     return Alert.objects.visible_to(user).select_related("client__user", "client__counselor")
+
+
+@role_required(*STAFF)
+def caseload(request):
+    """The clients a person sees, most urgent first, each with their open alerts as flags."""
+    clients = list(
+        Client.objects.visible_to(request.user)
+        .select_related("user", "counselor")
+        .annotate(last_session=Session.objects.last_attended_date())
+        .order_by("user__name")
+    )
+    clients = with_flags(clients)
+    audit.record(request, "list", [audit.for_client(c) for c in clients])
+    context = {
+        "clients": clients,
+        "clinic_wide": request.user.is_clinic_wide,
+        "any_sessions": any(c.last_session for c in clients),
+    }
+    return render(request, "alerts/caseload.html", context)
 
 
 @role_required(*STAFF)
@@ -74,10 +97,10 @@ def inbox(request):
 
 def _detail_context(request, alert, form=None):
     user = request.user
-    locked = comparison.locked_sessions(user, alert.client)
-    evidence = comparison.evidence_for(alert, user, locked)
+    withheld = comparison.withheld_for(user, [alert])
+    evidence = comparison.evidence_for(alert, withheld)
     steps = suggestions(alert)
-    can_write = services.can_repair(user, alert)
+    can_write = actions.can_repair(user, alert)
     for step in steps:
         step["url"] = _action_url(step["action"], alert.client)
         # A goal step leads straight to asking to revisit each open goal, for the counselor.
@@ -91,9 +114,9 @@ def _detail_context(request, alert, form=None):
         "evidence": evidence,
         "tables": [] if evidence.get("locked") else evidence_tables(alert),
         "suggestions": steps,
-        "history": _history(alert),
-        "can_acknowledge": services.can_act(user, alert) and alert.status == Status.OPEN,
-        "can_repair": services.can_repair(user, alert) and alert.is_active,
+        "history": _history(alert, comparison.follow_ups_for(alert, withheld)),
+        "can_acknowledge": actions.can_act(user, alert) and alert.status == Status.OPEN,
+        "can_repair": can_write and alert.is_active,
         "form": form or RepairForm(),
         "predict_url": _predict_url(alert.client) if evidence.get("locked") else None,
     }
@@ -111,8 +134,8 @@ def alert_detail(request, alert_id):
 def alert_acknowledge(request, alert_id):
     alert = get_visible_or_404(_alerts(request.user), alert_id)
     try:
-        services.acknowledge(alert, request.user, request=request)
-    except services.NotAllowed as error:
+        actions.acknowledge(alert, user=request.user, request=request)
+    except ServiceError as error:
         raise PermissionDenied(error.message)
     messages.success(request, "Alert acknowledged.")
     return redirect("alert_detail", alert_id=alert.pk)
@@ -122,16 +145,20 @@ def alert_acknowledge(request, alert_id):
 @role_required(*STAFF)
 def alert_repair(request, alert_id):
     alert = get_visible_or_404(_alerts(request.user), alert_id)
-    if not services.can_repair(request.user, alert):
+    if not actions.can_repair(request.user, alert):
         raise PermissionDenied("Only the client's counselor records a repair.")
     form = RepairForm(request.POST)
     if form.is_valid():
         try:
-            services.record_repair(
-                alert, request.user, form.cleaned_data["kind"], form.cleaned_data["note"], request
+            actions.record_repair(
+                alert,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                request=request,
             )
-        except services.AlertError as error:
-            form.add_error(None, error.message)
+        except ServiceError as error:
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -149,9 +176,9 @@ def client_alliance(request, client_id):
         Client.objects.visible_to(request.user).select_related("user", "counselor"), client_id
     )
     audit.record(request, "read", audit.for_client(client), detail="alliance and alerts")
-    sessions = comparison.sessions_compared(client, audience="counselor")
+    sessions = comparison.sessions_compared(client, reader=request.user, audience="counselor")
     locked = sorted(
-        Session.objects.filter(pk__in=comparison.locked_sessions(request.user, client)),
+        Session.objects.filter(pk__in=locked_sessions(request.user, client)),
         key=lambda s: s.date,
     )
     alerts = list(client.alerts.order_by("-created_at", "-pk"))
@@ -176,8 +203,8 @@ def skip_prediction(request, client_id, session_id):
     client = get_visible_or_404(Client.objects.visible_to(request.user), client_id)
     session = get_visible_or_404(Session.objects.filter(client=client), session_id)
     try:
-        services.skip_prediction(session, request.user, request=request)
-    except services.AlertError as error:
+        measures.skip_prediction(session, user=request.user, request=request)
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"You can now see {client.name}'s answers for that session.")
@@ -186,11 +213,11 @@ def skip_prediction(request, client_id, session_id):
 
 @role_required(Role.CLIENT)
 def my_alliance(request):
-    client = Client.objects.visible_to(request.user).select_related("counselor").first()
-    if client is None or not comparison.can_see_comparison(request.user, client):
+    client = own_record(request)
+    if not comparison.can_see_comparison(request.user, client):
         raise Http404("Not found")
     audit.record(request, "read", audit.for_client(client), detail="alliance comparison")
-    sessions = comparison.sessions_compared(client, audience="client")
+    sessions = comparison.sessions_compared(client, reader=request.user, audience="client")
     context = {
         "client": client,
         "sessions": list(reversed(sessions)),
@@ -203,23 +230,21 @@ def my_alliance(request):
 
 @role_required(Role.CLIENT)
 def raise_concern(request):
-    client = Client.objects.visible_to(request.user).select_related("counselor").first()
-    if client is None:
-        raise Http404("Not found")
+    client = own_record(request)
     form = ConcernForm(request.POST or None, initial={"key": uuid.uuid4().hex})
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.raise_concern(
+                actions.raise_concern(
                     client,
-                    request.user,
-                    form.cleaned_data["text"],
-                    form.cleaned_data["key"],
+                    user=request.user,
+                    text=form.cleaned_data["text"],
+                    key=form.cleaned_data["key"],
                     request=request,
                 )
-            except services.AlertError as error:
-                form.add_error("text", error.message)
+            except ServiceError as error:
+                show_on_form(form, error)
             else:
                 first = comparison.first_name(client.counselor.name)
                 messages.success(
@@ -236,21 +261,21 @@ def raise_concern(request):
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def alert_settings(request):
     clinic = request.user.clinic
-    saved = services.clinic_settings(clinic.pk)
+    saved = thresholds.clinic_settings(clinic.pk)
     form = SettingsForm(request.POST or None, saved=saved)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.save_settings(
+                thresholds.save_settings(
                     clinic,
-                    request.user,
+                    user=request.user,
                     thresholds=form.overrides(),
                     show_comparison_to_clients=form.cleaned_data["show_comparison_to_clients"],
                     request=request,
                 )
-            except services.AlertError as error:
-                form.add_error(None, error.message)
+            except ServiceError as error:
+                show_on_form(form, error)
             else:
                 messages.success(request, "Alert settings saved.")
                 return redirect("alert_settings")
@@ -261,13 +286,13 @@ def alert_settings(request):
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def _history(alert) -> list[dict]:
+def _history(alert, follow_ups: list[dict]) -> list[dict]:
     """Repairs and follow-ups in the order they happened."""
     entries = [
         {"at": repair.created_at, "repair": repair}
         for repair in alert.repairs.select_related("recorded_by")
     ]
-    for entry in alert.follow_ups:
+    for entry in follow_ups:
         entries.append({"at": datetime.fromisoformat(entry["at"]), "follow_up": entry})
     return sorted(entries, key=lambda entry: entry["at"])
 
@@ -297,14 +322,14 @@ def _action_url(action, client):
 def _predict_url(client):
     try:
         return reverse(
-            "counselor_checkin", kwargs={"client_id": client.pk, "code": services.PREDICTION_FORM}
+            "counselor_checkin", kwargs={"client_id": client.pk, "code": PREDICTION_FORM}
         )
     except NoReverseMatch:
         return None
 
 
 def _item_texts(client) -> dict[str, str]:
-    form = find(services.ALLIANCE_FORM)
+    form = find(ALLIANCE_FORM)
     return {item.id: item.render(counselor=client.counselor.name) for item in form.items}
 
 

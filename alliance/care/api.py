@@ -4,11 +4,12 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from alliance.access import Email, get_visible_or_404, invalid
+from alliance.access import Email, get_visible_or_404
 from alliance.accounts import services as people
 from alliance.accounts.models import Role, User
 from alliance.audit import services as audit
 from alliance.care.models import Client
+from alliance.errors import Invalid
 
 router = Router(tags=["clients"])
 
@@ -76,13 +77,14 @@ def create_client(request, payload: ClientIn):
             pk=payload.counselor_id, clinic_id=user.clinic_id, role=Role.COUNSELOR
         ).first()
         if counselor is None:
-            invalid("counselor_id", "No counselor with this id in your clinic.")
-    try:
-        client = people.invite_client(
-            user, payload.email, payload.name.strip(), counselor=counselor, request=request
-        )
-    except people.PeopleError as error:
-        invalid(error.field, error.message)
+            raise Invalid("No counselor with this id in your clinic.", field="counselor_id")
+    client = people.invite_client(
+        user,
+        email=payload.email,
+        name=payload.name.strip(),
+        counselor=counselor,
+        request=request,
+    )
     return Status(201, client_out(client))
 
 

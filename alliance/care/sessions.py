@@ -13,6 +13,7 @@ from alliance.accounts.models import Role
 from alliance.audit import services as audit
 from alliance.care import services
 from alliance.care.models import Attendance, Client
+from alliance.errors import ServiceError, show_on_form
 
 SESSIONS_SHOWN = 200
 
@@ -40,9 +41,13 @@ class SessionForm(forms.Form):
         if self.errors:
             return data
         try:
-            services.check_session(data["date"], data["attendance"], data["duration_minutes"])
-        except services.SessionError as error:
-            self.add_error(error.field if error.field in self.fields else None, error.message)
+            services.check_session(
+                data["date"],
+                attendance=data["attendance"],
+                duration_minutes=data["duration_minutes"],
+            )
+        except ServiceError as error:
+            show_on_form(self, error)
         return data
 
 
@@ -51,7 +56,7 @@ def client_sessions(request, client_id):
     client = get_visible_or_404(
         Client.objects.visible_to(request.user).select_related("user", "counselor"), client_id
     )
-    can_record = request.user.is_counselor and client.counselor_id == request.user.pk
+    can_record = client.is_own_counselor(request.user)
     if request.method == "POST" and not can_record:
         raise PermissionDenied("Only the client's counselor records their sessions.")
     form = SessionForm(
@@ -61,11 +66,17 @@ def client_sessions(request, client_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            session = services.record_session(
-                client, request.user, request=request, **form.cleaned_data
-            )
-            messages.success(request, f"Session on {date_format(session.date, 'j F Y')} recorded.")
-            return redirect("client_sessions", client_id=client.pk)
+            try:
+                session = services.record_session(
+                    client, by=request.user, request=request, **form.cleaned_data
+                )
+            except ServiceError as error:
+                show_on_form(form, error)
+            else:
+                messages.success(
+                    request, f"Session on {date_format(session.date, 'j F Y')} recorded."
+                )
+                return redirect("client_sessions", client_id=client.pk)
         status = 422
     sessions = list(client.sessions.select_related("counselor")[:SESSIONS_SHOWN])
     audit.record(request, "read", audit.for_client(client), detail="sessions")

@@ -3,10 +3,8 @@
 import datetime
 
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
-from alliance.access import invalid
 from alliance.audit import services as audit
 from alliance.care import services
 from alliance.care.api import visible_client
@@ -75,18 +73,12 @@ def list_sessions(
 def create_session(request, client_id: int, payload: SessionIn):
     """Only the client's counselor records sessions; the date cannot be in the future."""
     client = visible_client(request, client_id)
-    user = request.user
-    if not (user.is_counselor and client.counselor_id == user.pk):
-        raise HttpError(403, "Only the client's counselor records their sessions.")
-    try:
-        session = services.record_session(
-            client,
-            user,
-            date=payload.date,
-            attendance=payload.attendance,
-            duration_minutes=payload.duration_minutes,
-            request=request,
-        )
-    except services.SessionError as error:
-        invalid(error.field, error.message)
+    session = services.record_session(
+        client,
+        by=request.user,
+        date=payload.date,
+        attendance=payload.attendance,
+        duration_minutes=payload.duration_minutes,
+        request=request,
+    )
     return Status(201, session_out(session))

@@ -4,7 +4,6 @@ from alliance.care import sessions, views
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("caseload/", views.caseload, name="caseload"),
     path("clients/invite/", views.invite_client, name="invite_client"),
     path("clients/<int:client_id>/", views.client_detail, name="client_detail"),
     path("home/", views.client_home, name="client_home"),

@@ -40,6 +40,6 @@ def export_client(request, client_id: int):
     exist. Staff read a client's record through the other operations, each under its own
     access rule, and never receive the client's private journal entries."""
     client = visible_client(request, client_id)
-    if client.user_id != request.user.pk:
+    if not client.is_own_record(request.user):
         raise Http404("Not found")
     return export.export_for(request, client)

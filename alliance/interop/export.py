@@ -12,7 +12,6 @@ A fixed number of queries, however long the history.
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from alliance.alerts.comparison import visible_responses
 from alliance.alerts.models import Concern
 from alliance.audit import services as audit
 from alliance.care.models import Client, Session
@@ -40,7 +39,7 @@ def _when(value):
 
 
 def _by(user, client: Client) -> str:
-    return "you" if user.pk == client.user_id else user.name
+    return "you" if client.is_own_record(user) else user.name
 
 
 def client_export(client: Client, user) -> tuple[dict, list]:
@@ -51,7 +50,8 @@ def client_export(client: Client, user) -> tuple[dict, list]:
 
     sessions = Session.objects.visible_to(user).filter(client=client).order_by("date", "id")
     responses = (
-        visible_responses(Response.objects.filter(client=client), user, client)
+        Response.objects.visible_to(user)
+        .filter(client=client)
         .select_related("session")
         .order_by("submitted_at", "id")
     )

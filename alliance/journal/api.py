@@ -3,22 +3,20 @@
 from datetime import datetime
 
 from ninja import Header, Query, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError
 from pydantic import Field
 
 from alliance.access import get_visible_or_404
 from alliance.audit import services as audit
 from alliance.care.api import visible_client
+from alliance.errors import Invalid
 from alliance.journal import services
 from alliance.journal.models import JOURNAL, MAX_TEXT_LENGTH, JournalEntry, Kind
+from alliance.schemas import Detail
 
 router = Router(tags=["journal"])
 
 MAX_LIMIT = 500
-
-
-class Detail(Schema):
-    detail: str
 
 
 class EntryIn(Schema):
@@ -66,16 +64,6 @@ def entry_out(entry: JournalEntry) -> dict:
     }
 
 
-def refuse(error: services.JournalError):
-    if error.status == 403:
-        raise HttpError(403, error.message)
-    if error.field == "idempotency_key":
-        location = ["header", "Idempotency-Key"]
-    else:
-        location = ["body", error.field or "body"]
-    raise ValidationError([{"loc": location, "msg": error.message, "type": "value_error"}])
-
-
 def visible_entry(request, entry_id: int) -> JournalEntry:
     return get_visible_or_404(
         JournalEntry.objects.visible_to(request.user).select_related("client"), entry_id
@@ -98,18 +86,15 @@ def create_entry(
     administrators). Repeating a request with the same `Idempotency-Key` returns the first
     entry and stores nothing."""
     client = visible_client(request, client_id)
-    try:
-        entry, _ = services.write_entry(
-            client,
-            request.user,
-            kind=payload.kind,
-            text=payload.text,
-            shared=payload.shared,
-            key=idempotency_key,
-            request=request,
-        )
-    except services.JournalError as error:
-        refuse(error)
+    entry, _ = services.write_entry(
+        client,
+        user=request.user,
+        kind=payload.kind,
+        text=payload.text,
+        shared=payload.shared,
+        key=idempotency_key,
+        request=request,
+    )
     return Status(201, entry_out(entry))
 
 
@@ -160,26 +145,15 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
     """Send any of `kind`, `text`, `shared`; what is left out stays as it is."""
     entry = visible_entry(request, entry_id)
     if payload.kind is None and payload.text is None and payload.shared is None:
-        raise ValidationError(
-            [
-                {
-                    "loc": ["body"],
-                    "msg": "Send at least one of kind, text, shared.",
-                    "type": "value_error",
-                }
-            ]
-        )
-    try:
-        entry = services.update_entry(
-            entry,
-            request.user,
-            kind=payload.kind,
-            text=payload.text,
-            shared=payload.shared,
-            request=request,
-        )
-    except services.JournalError as error:
-        refuse(error)
+        raise Invalid("Send at least one of kind, text, shared.")
+    entry = services.update_entry(
+        entry,
+        user=request.user,
+        kind=payload.kind,
+        text=payload.text,
+        shared=payload.shared,
+        request=request,
+    )
     return entry_out(entry)
 
 
@@ -190,8 +164,5 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
 )
 def delete_entry(request, entry_id: int):
     entry = visible_entry(request, entry_id)
-    try:
-        services.delete_entry(entry, request.user, request=request)
-    except services.JournalError as error:
-        refuse(error)
+    services.delete_entry(entry, user=request.user, request=request)
     return Status(204, None)

@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 
+from alliance.errors import ServiceError
 from alliance.journal import services
 from alliance.journal.models import KIND_HELP, MAX_TEXT_LENGTH, Kind
 
@@ -61,7 +62,7 @@ class EntryEditForm(forms.Form):
 def clean(rule, value):
     try:
         return rule(value)
-    except services.JournalError as error:
+    except ServiceError as error:
         raise forms.ValidationError(error.message)
 
 

@@ -7,27 +7,11 @@ from django.utils import timezone
 
 from alliance.audit import services as audit
 from alliance.care.models import Attendance, Client, Session
+from alliance.errors import Invalid, NotAllowed
 from alliance.journal.models import JOURNAL, MAX_TEXT_LENGTH, JournalEntry, Kind
 
 MAX_KEY_LENGTH = 255
 OBJECT_TYPE = "JournalEntry"
-
-
-class JournalError(Exception):
-    """A write that cannot be made; `status` is what the API answers with."""
-
-    status = 422
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotWriter(JournalError):
-    """The caller may see the record, but only the client writes in their journal."""
-
-    status = 403
 
 
 def target(entry: JournalEntry, client: Client) -> audit.Target:
@@ -37,25 +21,25 @@ def target(entry: JournalEntry, client: Client) -> audit.Target:
 def clean_text(text) -> str:
     """The rules for entry text, shared by the page and the API."""
     if not isinstance(text, str):
-        raise JournalError("Write the entry as text.", "text")
+        raise Invalid("Write the entry as text.", field="text")
     text = text.strip()
     if not text:
-        raise JournalError("Write something before saving.", "text")
+        raise Invalid("Write something before saving.", field="text")
     if len(text) > MAX_TEXT_LENGTH:
-        raise JournalError(
+        raise Invalid(
             f"An entry can be at most {MAX_TEXT_LENGTH:,} characters; this one has {len(text):,}.",
-            "text",
+            field="text",
         )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise JournalError("The text contains characters that cannot be stored.", "text")
+        raise Invalid("The text contains characters that cannot be stored.", field="text")
     return text
 
 
 def clean_kind(kind) -> str:
     if kind not in Kind.values:
-        raise JournalError(f"Choose one of: {', '.join(Kind.values)}.", "kind")
+        raise Invalid(f"Choose one of: {', '.join(Kind.values)}.", field="kind")
     return kind
 
 
@@ -63,16 +47,16 @@ def clean_key(key: str | None) -> str:
     if key is None or key == "":
         return ""
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise JournalError(
+        raise Invalid(
             f"The idempotency key must be 1 to {MAX_KEY_LENGTH} printable characters.",
-            "idempotency_key",
+            field="idempotency_key",
         )
     return key
 
 
-def check_writer(user, client: Client) -> None:
+def check_writer(client: Client, *, user) -> None:
     if not JOURNAL.can_write(user, client):
-        raise NotWriter(
+        raise NotAllowed(
             "Only the client writes in their own journal; their counselor reads the entries "
             "they choose to share."
         )
@@ -105,7 +89,7 @@ def gratitude_due(client: Client) -> Session | None:
     return None if written else session
 
 
-def agenda(client: Client, user):
+def agenda(client: Client, *, user):
     """Shared "bring up next time" entries for the next session, oldest first.
 
     An item belongs to the next session when it was shared on or after the day of the last
@@ -123,8 +107,8 @@ def agenda(client: Client, user):
 
 def write_entry(
     client: Client,
-    user,
     *,
+    user,
     kind: str,
     text: str,
     shared: bool = False,
@@ -136,7 +120,7 @@ def write_entry(
     Repeating a request with the same idempotency key returns the first entry and stores
     nothing; the same key with different content is an error.
     """
-    check_writer(user, client)
+    check_writer(client, user=user)
     kind = clean_kind(kind)
     text = clean_text(text)
     key = clean_key(key)
@@ -144,7 +128,7 @@ def write_entry(
     if key:
         earlier = client.journal_entries.filter(idempotency_key=key).first()
         if earlier is not None:
-            return _repeat(earlier, kind, text), False
+            return _repeat(earlier, kind=kind, text=text), False
     now = timezone.now()
     session = last_attended_session(client) if kind == Kind.GRATITUDE else None
     entry = JournalEntry(
@@ -173,24 +157,24 @@ def write_entry(
         earlier = client.journal_entries.filter(idempotency_key=key).first() if key else None
         if earlier is None:
             raise
-        return _repeat(earlier, kind, text), False
+        return _repeat(earlier, kind=kind, text=text), False
     return entry, True
 
 
-def _repeat(earlier: JournalEntry, kind: str, text: str) -> JournalEntry:
+def _repeat(earlier: JournalEntry, *, kind: str, text: str) -> JournalEntry:
     if earlier.kind != kind or earlier.text != text:
-        raise JournalError(
+        raise Invalid(
             "This idempotency key was already used for a different entry; send a new key "
             "for a new entry.",
-            "idempotency_key",
+            field="idempotency_key",
         )
     return earlier
 
 
 def update_entry(
     entry: JournalEntry,
-    user,
     *,
+    user,
     kind: str | None = None,
     text: str | None = None,
     shared: bool | None = None,
@@ -198,7 +182,7 @@ def update_entry(
 ) -> JournalEntry:
     """Change an entry's kind, text or sharing; only what is given changes."""
     client = entry.client
-    check_writer(user, client)
+    check_writer(client, user=user)
     changes = []
     if kind is not None and clean_kind(kind) != entry.kind:
         entry.kind = kind
@@ -221,9 +205,9 @@ def update_entry(
     return entry
 
 
-def delete_entry(entry: JournalEntry, user, request=None) -> None:
+def delete_entry(entry: JournalEntry, *, user, request=None) -> None:
     client = entry.client
-    check_writer(user, client)
+    check_writer(client, user=user)
     with transaction.atomic():
         audit.record(request, "delete", target(entry, client), actor=user)
         entry.delete()

@@ -9,24 +9,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from alliance.access import get_visible_or_404
+from alliance.access import get_visible_or_404, own_record
 from alliance.accounts import privacy
 from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Role, User
 from alliance.audit import services as audit
 from alliance.care.models import Client
+from alliance.errors import ServiceError, show_on_form
 from alliance.journal import services
 from alliance.journal.forms import EntryEditForm, EntryForm, kind_choices_with_help
 from alliance.journal.models import JOURNAL, JournalEntry, Kind
 
 PER_PAGE = 20
-
-
-def own_record(request) -> Client:
-    client = Client.objects.visible_to(request.user).select_related("counselor", "clinic").first()
-    if client is None:
-        raise Http404("Not found")
-    return client
 
 
 def own_entry(request, entry_id) -> JournalEntry:
@@ -43,10 +37,6 @@ def shown(request, entries, client, action="list", detail="journal"):
     audit.record(request, action, targets, detail=detail)
 
 
-def form_error(form, error: services.JournalError):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @role_required(Role.CLIENT)
 def journal(request):
     client = own_record(request)
@@ -61,15 +51,15 @@ def journal(request):
             try:
                 entry, _ = services.write_entry(
                     client,
-                    request.user,
+                    user=request.user,
                     kind=data["kind"],
                     text=data["text"],
                     shared=data["shared"],
                     key=data["key"],
                     request=request,
                 )
-            except services.JournalError as error:
-                form_error(form, error)
+            except ServiceError as error:
+                show_on_form(form, error)
             else:
                 if entry.shared:
                     messages.success(request, f"Saved and shared with {client.counselor.name}.")
@@ -107,13 +97,13 @@ def journal_entry(request, entry_id):
             try:
                 services.update_entry(
                     entry,
-                    request.user,
+                    user=request.user,
                     kind=form.cleaned_data["kind"],
                     text=form.cleaned_data["text"],
                     request=request,
                 )
-            except services.JournalError as error:
-                form_error(form, error)
+            except ServiceError as error:
+                show_on_form(form, error)
             else:
                 messages.success(request, "Entry saved.")
                 return redirect("journal_entry", entry_id=entry.pk)
@@ -143,7 +133,7 @@ def _next(request, default: str) -> str:
 def journal_share(request, entry_id):
     entry = own_entry(request, entry_id)
     share = request.POST.get("shared") == "1"
-    services.update_entry(entry, request.user, shared=share, request=request)
+    services.update_entry(entry, user=request.user, shared=share, request=request)
     counselor = entry.client.counselor.name
     if share:
         messages.success(request, f"Shared with {counselor}. They can read it but not change it.")
@@ -156,7 +146,7 @@ def journal_share(request, entry_id):
 def journal_delete(request, entry_id):
     entry = own_entry(request, entry_id)
     if request.method == "POST":
-        services.delete_entry(entry, request.user, request=request)
+        services.delete_entry(entry, user=request.user, request=request)
         messages.success(request, "Entry deleted.")
         return redirect("journal")
     audit.record(request, "read", services.target(entry, entry.client))
@@ -173,7 +163,7 @@ def client_journal(request, client_id):
     )
     entries = JournalEntry.objects.visible_to(request.user).filter(client=client)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
-    agenda = list(services.agenda(client, request.user))
+    agenda = list(services.agenda(client, user=request.user))
     shown(request, [*agenda, *(e for e in page.object_list if e not in agenda)], client)
     context = {"client": client, "page": page, "agenda": agenda}
     return render(request, "journal/client_journal.html", context)

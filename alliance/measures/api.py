@@ -5,18 +5,16 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Header, Query, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
-from alliance.access import invalid
-from alliance.alerts.comparison import visible_responses
 from alliance.audit import services as audit
 from alliance.care.api import visible_client
 from alliance.care.models import Session
+from alliance.errors import Invalid
 from alliance.measures import services
 from alliance.measures.instruments import all_instruments, find
 from alliance.measures.models import Response
-from alliance.psychometrics import AnswerError
+from alliance.schemas import Detail
 
 router = Router(tags=["check-ins"])
 
@@ -40,10 +38,6 @@ class InstrumentSummary(Schema):
 class InstrumentList(Schema):
     items: list[InstrumentSummary]
     count: int
-
-
-class Detail(Schema):
-    detail: str
 
 
 class ResponseIn(Schema):
@@ -150,7 +144,7 @@ def list_responses(
     session themself, and not at all where the clinic hides the comparison from clients.
     """
     client = visible_client(request, client_id)
-    responses = visible_responses(Response.objects.filter(client=client), request.user, client)
+    responses = Response.objects.visible_to(request.user).filter(client=client)
     if instrument:
         responses = responses.filter(instrument=instrument)
     count = responses.count()
@@ -183,44 +177,26 @@ def create_response(
     client = visible_client(request, client_id)
     instrument = find(payload.instrument)
     if instrument is None:
-        invalid("instrument", f"Unknown instrument; known: {', '.join(all_instruments())}.")
-    try:
-        services.check_respondent(request.user, client, instrument)
-    except services.NotRespondent as error:
-        raise HttpError(403, error.message)
+        raise Invalid(
+            f"Unknown instrument; known: {', '.join(all_instruments())}.", field="instrument"
+        )
+    # Whether the caller answers this form at all comes first: a 403 says so before any 422
+    # about the session or the answers could.
+    services.check_respondent(client, user=request.user, instrument=instrument)
     session = None
     if payload.session_id is not None:
         session = Session.objects.filter(client=client, pk=payload.session_id).first()
         if session is None:
-            invalid("session_id", "No session with this id in this client's record.")
-    answers = _plain_answers(payload.answers)
-    try:
-        response, _ = services.submit_response(
-            client=client,
-            user=request.user,
-            instrument=instrument,
-            answers=answers,
-            key=idempotency_key or uuid.uuid4().hex,
-            session=session,
-            request=request,
-        )
-    except AnswerError as error:
-        raise ValidationError(
-            [
-                {"loc": ["body", "answers", item], "msg": message, "type": "value_error"}
-                for item, message in error.errors.items()
-            ]
-        )
-    except services.AlreadyAnswered as error:
-        return Status(409, {"detail": f"{error.message} (response {error.response.pk})"})
-    except services.NotRespondent as error:
-        raise HttpError(403, error.message)
-    except services.CheckInError as error:
-        if error.field == "idempotency_key":
-            location = ["header", "Idempotency-Key"]
-        else:
-            location = ["body", error.field] if error.field else ["body"]
-        raise ValidationError([{"loc": location, "msg": error.message, "type": "value_error"}])
+            raise Invalid("No session with this id in this client's record.", field="session_id")
+    response, _ = services.submit_response(
+        client,
+        user=request.user,
+        instrument=instrument,
+        answers=_plain_answers(payload.answers),
+        key=idempotency_key or uuid.uuid4().hex,
+        session=session,
+        request=request,
+    )
     return Status(201, response_out(response))
 
 
@@ -236,10 +212,6 @@ def _plain_answers(answers: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, str) and len(value) > MAX_TEXT_ANSWER:
             errors.append((item, "expected a number"))
     if errors:
-        raise ValidationError(
-            [
-                {"loc": ["body", "answers", item], "msg": message, "type": "value_error"}
-                for item, message in errors
-            ]
-        )
+        problems = [(f"answers.{item}", message) for item, message in errors]
+        raise Invalid(problems[0][1], field=problems[0][0], problems=problems)
     return answers

@@ -45,6 +45,15 @@ class CheckInForm:
         return not self.errors
 
     @property
+    def fields(self) -> dict:
+        """The questions by item id, where `show_on_form` puts a refusal about one of them."""
+        return {item.id: item for item in self.instrument.items}
+
+    def add_error(self, field: str | None, message: str) -> None:
+        """As a Django form's: beside the question `field`, or above the form for None."""
+        self.errors[field or ""] = message
+
+    @property
     def general_error(self) -> str:
         return self.errors.get("", "")
 

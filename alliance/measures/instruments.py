@@ -7,6 +7,13 @@ from alliance.psychometrics import Instrument, load_instruments
 CLIENT = "client"
 COUNSELOR = "counselor"
 
+# The two views of the alliance: the client's own WAI-SR, and their counselor's answers to the
+# same items as they expect the client to answer (the prediction, see `lock`).
+ALLIANCE_FORM = "wai-sr"
+PREDICTION_FORM = "wai-sr-predicted"
+# The outcome measures, each with caseness and a reliable-change size in its definition.
+OUTCOME_FORMS = ("phq9", "gad7")
+
 
 def all_instruments() -> dict[str, Instrument]:
     return load_instruments(settings.INSTRUMENTS_DIR)

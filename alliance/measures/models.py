@@ -39,8 +39,11 @@ class CheckInSchedule(models.Model):
 
 class ResponseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Responses in the records the person may see (the rule of `Client.visible_to`)."""
-        return self.filter(client__in=Client.objects.visible_to(user))
+        """Responses in the records the person may see (the rule of `Client.visible_to`),
+        without the answers the prediction lock keeps from them for now (`measures.lock`)."""
+        from alliance.measures import lock
+
+        return lock.narrow(self.filter(client__in=Client.objects.visible_to(user)), user)
 
 
 class Response(models.Model):
@@ -97,3 +100,26 @@ class Response(models.Model):
     @property
     def band_or_none(self) -> str | None:
         return self.band or None
+
+
+class SkippedPrediction(models.Model):
+    """The counselor chose not to predict the client's alliance answers for this session.
+
+    Until the counselor predicts or skips, the client's WAI-SR answers for the session stay
+    hidden from them; once skipped, a prediction can no longer be made (it would not be one).
+    """
+
+    session = models.OneToOneField(
+        Session, on_delete=models.CASCADE, related_name="skipped_prediction"
+    )
+    skipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="predictions_skipped"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Stored by the alerts app before the lock moved here; the rows stay where they are.
+        db_table = "alerts_skippedprediction"
+
+    def __str__(self):
+        return f"Prediction skipped for session {self.session_id}"

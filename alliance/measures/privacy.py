@@ -1,8 +1,8 @@
 """Who sees check-ins: the client's answers, and the counselor's predictions of them.
 
-Both kinds are the rows of `Response` in records a person sees, narrowed for the client and
-their counselor by `alerts.comparison.visible_responses`, which every page and API operation
-showing responses goes through. The conditions below say the same rule row by row.
+Both kinds are the rows of `Response.objects.visible_to(user)`, which narrows them for the
+client and their counselor (`measures.lock`); every page and API operation showing responses
+goes through it. The conditions below say the same rule row by row.
 """
 
 from dataclasses import replace
@@ -10,16 +10,15 @@ from dataclasses import replace
 from django.db.models import Q
 
 from alliance.accounts.privacy import Audience, Condition, DataKind, Sees, register
-from alliance.alerts.comparison import shown_to_client, visible_responses
-from alliance.alerts.models import SkippedPrediction
-from alliance.alerts.services import ALLIANCE_FORM, PREDICTION_FORM
-from alliance.measures.models import Response
+from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM
+from alliance.measures.lock import shown_to_clients
+from alliance.measures.models import Response, SkippedPrediction
 
 EVERYONE = {Audience.YOU: Sees.ALL, Audience.COUNSELOR: Sees.ALL, Audience.CLINIC: Sees.ALL}
 
 
 def shown_responses(user, client):
-    return visible_responses(Response.objects.visible_to(user).filter(client=client), user, client)
+    return Response.objects.visible_to(user).filter(client=client)
 
 
 def counselor_may_see(response) -> bool:
@@ -46,7 +45,7 @@ def client_may_see(prediction) -> bool:
 
 
 def as_the_clinic_chose(kind: DataKind, client) -> DataKind:
-    if shown_to_client(client):
+    if shown_to_clients(client.clinic_id):
         return kind
     return replace(
         kind,

@@ -7,13 +7,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliance.accounts.models import Role
-from alliance.alerts import services as alerts
-from alliance.alerts.comparison import prediction_refused
 from alliance.audit import services as audit
 from alliance.care.models import Attendance, Client, Session
-from alliance.measures.instruments import CLIENT, COUNSELOR, all_instruments, title
-from alliance.measures.models import CheckInSchedule, Response
-from alliance.psychometrics import Instrument
+from alliance.errors import Conflict, Invalid, NotAllowed
+from alliance.measures.instruments import (
+    CLIENT,
+    COUNSELOR,
+    PREDICTION_FORM,
+    all_instruments,
+    title,
+)
+from alliance.measures.lock import prediction_refused
+from alliance.measures.models import CheckInSchedule, Response, SkippedPrediction
+from alliance.measures.signals import response_submitted
+from alliance.psychometrics import AnswerError, Instrument
 from alliance.psychometrics.scoring import Scorer
 
 MAX_KEY_LENGTH = 255
@@ -21,77 +28,50 @@ MAX_KEY_LENGTH = 255
 INTERVAL_CHOICES = (1, 2, 3, 4, 6, 8, 12, 0)
 
 
-class CheckInError(Exception):
-    """A submission that cannot be stored; `status` is the HTTP status the API answers with."""
-
-    status = 422
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotRespondent(CheckInError):
-    """The caller may see the record but is not the one who answers this form."""
-
-    status = 403
-
-
-class AlreadyAnswered(CheckInError):
-    """This form was already answered for this session (from another tab, say)."""
-
-    status = 409
-
-    def __init__(self, message: str, response: Response):
-        super().__init__(message, field="session_id")
-        self.response = response
-
-
-def check_respondent(user, client: Client, instrument: Instrument) -> None:
-    """Raise `NotRespondent` unless `user` answers `instrument` for `client`.
+def check_respondent(client: Client, *, user, instrument: Instrument) -> None:
+    """Raise `NotAllowed` unless `user` answers `instrument` for `client`.
 
     The caller has already found `client` through `Client.objects.visible_to(user)`, so a
     client is in their own record and a counselor in one of their own clients'.
     """
-    if user.role == Role.CLIENT and client.user_id == user.pk:
+    if user.role == Role.CLIENT and client.is_own_record(user):
         if instrument.respondent != CLIENT:
-            raise NotRespondent(
+            raise NotAllowed(
                 f"{instrument.code} is answered by the counselor; "
                 "clients answer their own forms (for example phq9, gad7, wai-sr).",
                 field="instrument",
             )
         return
-    if user.role == Role.COUNSELOR and client.counselor_id == user.pk:
+    if user.role == Role.COUNSELOR and client.is_own_counselor(user):
         if instrument.respondent != COUNSELOR:
-            raise NotRespondent(
+            raise NotAllowed(
                 f"{instrument.code} is answered by the client; "
                 "counselors answer counselor forms (for example wai-sr-predicted).",
                 field="instrument",
             )
         return
-    raise NotRespondent(
+    raise NotAllowed(
         "Supervisors and administrators read check-ins but do not answer them; "
         "the client and their counselor do."
     )
 
 
-def check_session(client: Client, session: Session | None) -> None:
+def check_session(client: Client, *, session: Session | None) -> None:
     if session is None:
         return
     if session.client_id != client.pk:
-        raise CheckInError("No session with this id in this client's record.", "session_id")
+        raise Invalid("No session with this id in this client's record.", field="session_id")
     if session.attendance != Attendance.ATTENDED:
-        raise CheckInError(
+        raise Invalid(
             "Check-ins follow a session that took place; this one was "
             f"{session.get_attendance_display().lower()}.",
-            "session_id",
+            field="session_id",
         )
 
 
 def submit_response(
-    *,
     client: Client,
+    *,
     user,
     instrument: Instrument,
     answers: dict,
@@ -102,21 +82,26 @@ def submit_response(
     """Score and store one response; returns it and whether it is new.
 
     A key already used by this person returns their first response unchanged, provided the
-    request is the same one; the same key for a different request is an error. Raises
-    `CheckInError` (or `AnswerError` from the scoring, naming each bad item).
+    request is the same one; the same key for a different request is an error. Invalid
+    answers are refused naming each item at fault (`answers.<item id>`). The apps above hear
+    of the new response (`response_submitted`) in the transaction that stores it.
     """
-    check_respondent(user, client, instrument)
-    check_session(client, session)
+    check_respondent(client, user=user, instrument=instrument)
+    check_session(client, session=session)
     # A counselor who chose to see the client's answers first can no longer predict them.
     refused = prediction_refused(session) if instrument.respondent == COUNSELOR else None
     if refused:
-        raise CheckInError(refused, "session_id")
+        raise Invalid(refused, field="session_id")
     if not key or len(key) > MAX_KEY_LENGTH:
-        raise CheckInError(
-            f"The idempotency key must be 1 to {MAX_KEY_LENGTH} characters.", "idempotency_key"
+        raise Invalid(
+            f"The idempotency key must be 1 to {MAX_KEY_LENGTH} characters.",
+            field="idempotency_key",
         )
     scorer = Scorer(instrument)
-    values = scorer.validate(answers)
+    try:
+        values = scorer.validate(answers)
+    except AnswerError as error:
+        raise Invalid.each(error.errors, within="answers") from error
     earlier = Response.objects.filter(respondent=user, idempotency_key=key).first()
     if earlier is not None:
         return _repeat(earlier, client, instrument, values, session), False
@@ -141,7 +126,8 @@ def submit_response(
         with transaction.atomic():
             response.save()
             audit.record(request, "create", audit.for_object(response, client), actor=user)
-            alerts.on_response(response)  # in this transaction: no check-in without its alerts
+            # In this transaction, so that a listener that fails (alerts, say) leaves nothing.
+            response_submitted.send(sender=Response, response=response)
     except IntegrityError:
         # Lost a race (the same key twice at once), or the form was answered for this session
         # since the form was shown. Nothing was stored.
@@ -151,7 +137,11 @@ def submit_response(
         answered = Response.objects.filter(session=session, instrument=instrument.code).first()
         if session is None or answered is None:
             raise
-        raise AlreadyAnswered(f"{instrument.code} was already answered for this session.", answered)
+        raise Conflict(
+            f"{instrument.code} was already answered for this session. (response {answered.pk})",
+            current=answered,
+            field="session_id",
+        )
     return response, True
 
 
@@ -163,10 +153,10 @@ def _repeat(earlier: Response, client, instrument, values, session) -> Response:
         and earlier.answers == values
     )
     if not same:
-        raise CheckInError(
+        raise Invalid(
             "This idempotency key was already used for a different submission; "
             "send a new key for a new response.",
-            "idempotency_key",
+            field="idempotency_key",
         )
     return earlier
 
@@ -175,17 +165,17 @@ def schedule_for(client: Client) -> CheckInSchedule:
     return CheckInSchedule.for_client(client)
 
 
-def set_schedule(client: Client, user, intervals: dict[str, int], request=None):
+def set_schedule(client: Client, *, user, intervals: dict[str, int], request=None):
     """Save the counselor's choice of forms and how often each is asked for."""
-    if not (user.is_counselor and client.counselor_id == user.pk):
-        raise CheckInError("Only the client's counselor changes their check-ins.")
+    if not client.is_own_counselor(user):
+        raise NotAllowed("Only the client's counselor changes their check-ins.")
     known = all_instruments()
     cleaned = {}
     for code, every in intervals.items():
         if code not in known:
-            raise CheckInError(f"Unknown instrument {code!r}.", code)
+            raise Invalid(f"Unknown instrument {code!r}.", field=code)
         if every not in INTERVAL_CHOICES:
-            raise CheckInError(f"Choose one of the offered intervals for {code}.", code)
+            raise Invalid(f"Choose one of the offered intervals for {code}.", field=code)
         cleaned[code] = every
     with transaction.atomic():
         schedule, _ = CheckInSchedule.objects.update_or_create(
@@ -194,6 +184,21 @@ def set_schedule(client: Client, user, intervals: dict[str, int], request=None):
         )
         audit.record(request, "update", audit.for_object(schedule, client), actor=user)
     return schedule
+
+
+def skip_prediction(session: Session, *, user, request=None) -> SkippedPrediction:
+    """The counselor chooses to see the client's answers for this session without predicting."""
+    client = session.client
+    if not client.is_own_counselor(user):
+        raise NotAllowed("Only the client's counselor predicts, or skips predicting.")
+    if Response.objects.filter(session=session, instrument=PREDICTION_FORM).exists():
+        raise Invalid("You already predicted for this session.", field="session_id")
+    with transaction.atomic():
+        skipped, _ = SkippedPrediction.objects.get_or_create(
+            session=session, defaults={"skipped_by": user}
+        )
+        audit.record(request, "create", audit.for_object(skipped, client), actor=user)
+    return skipped
 
 
 @dataclass(frozen=True)

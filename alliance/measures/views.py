@@ -6,30 +6,18 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from alliance.access import get_visible_or_404
+from alliance.access import get_visible_or_404, own_record
 from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Role
-from alliance.alerts.comparison import visible_responses
 from alliance.audit import services as audit
 from alliance.care.models import Attendance, Client
+from alliance.errors import Conflict, ServiceError, show_on_form
 from alliance.measures import history, services
 from alliance.measures.forms import CheckInForm, ScheduleForm
 from alliance.measures.instruments import CLIENT, COUNSELOR, client_title, find, title
 from alliance.measures.models import Response
-from alliance.psychometrics import AnswerError
 
 HISTORY_LIMIT = 500
-
-
-def own_client_record(request) -> Client:
-    client = (
-        Client.objects.visible_to(request.user)
-        .select_related("user", "counselor", "clinic")
-        .first()
-    )
-    if client is None:
-        raise Http404("Not found")
-    return client
 
 
 def names(client: Client) -> dict:
@@ -68,7 +56,7 @@ def answer_form(request, client: Client, code: str, respondent: str, done_url):
         if form.is_valid():
             try:
                 response, created = services.submit_response(
-                    client=client,
+                    client,
                     user=request.user,
                     instrument=instrument,
                     answers=form.answers,
@@ -76,18 +64,16 @@ def answer_form(request, client: Client, code: str, respondent: str, done_url):
                     session=session,
                     request=request,
                 )
-            except services.AlreadyAnswered as error:
+            except Conflict as error:
                 messages.info(request, "This check-in was already answered for that session.")
-                return redirect(*done_url(error.response))
-            except AnswerError as error:
-                form.errors = error.errors
-            except services.CheckInError as error:
+                return redirect(*done_url(error.current))
+            except ServiceError as error:
                 if error.field == "idempotency_key":
                     # A key from an older form: these answers are new, so they get a new key.
                     form.key = uuid.uuid4().hex
-                    form.errors = {"": "Check your answers, then save them again."}
+                    form.add_error(None, "Check your answers, then save them again.")
                 else:
-                    form.errors = {"": error.message}
+                    show_on_form(form, error)
             else:
                 if created:
                     messages.success(request, "Thank you. Your answers are saved.")
@@ -109,7 +95,7 @@ def answer_form(request, client: Client, code: str, respondent: str, done_url):
 
 @role_required(Role.CLIENT)
 def client_checkin(request, code):
-    client = own_client_record(request)
+    client = own_record(request)
     return answer_form(
         request,
         client,
@@ -143,7 +129,7 @@ def response_page(request, client: Client, response: Response, template: str, fo
         heading = title(instrument)
     audit.record(request, "read", audit.for_object(response, client))
     shown = names(client)
-    visible = visible_responses(Response.objects.filter(client=client), request.user, client)
+    visible = Response.objects.visible_to(request.user).filter(client=client)
     context = {
         "client": client,
         "response": response,
@@ -162,11 +148,11 @@ def response_page(request, client: Client, response: Response, template: str, fo
 
 @role_required(Role.CLIENT)
 def client_response(request, response_id):
-    client = own_client_record(request)
+    client = own_record(request)
     response = get_visible_or_404(
-        visible_responses(
-            Response.objects.filter(client=client), request.user, client
-        ).select_related("session", "respondent"),
+        Response.objects.visible_to(request.user)
+        .filter(client=client)
+        .select_related("session", "respondent"),
         response_id,
     )
     return response_page(request, client, response, "measures/client_response.html", True)
@@ -179,16 +165,16 @@ def response_detail(request, client_id, response_id):
         client_id,
     )
     response = get_visible_or_404(
-        visible_responses(
-            Response.objects.filter(client=client), request.user, client
-        ).select_related("session", "respondent"),
+        Response.objects.visible_to(request.user)
+        .filter(client=client)
+        .select_related("session", "respondent"),
         response_id,
     )
     return response_page(request, client, response, "measures/response_detail.html", False)
 
 
 def history_context(request, client: Client, for_client: bool) -> dict:
-    visible = visible_responses(Response.objects.filter(client=client), request.user, client)
+    visible = Response.objects.visible_to(request.user).filter(client=client)
     responses = list(visible.select_related("session")[:HISTORY_LIMIT])
     reader = client.counselor.name if for_client else None
     return {
@@ -200,7 +186,7 @@ def history_context(request, client: Client, for_client: bool) -> dict:
 
 @role_required(Role.CLIENT)
 def client_progress(request):
-    client = own_client_record(request)
+    client = own_record(request)
     context = history_context(request, client, for_client=True)
     context["due"] = services.due_checkins(client, CLIENT)
     audit.record(request, "read", audit.for_client(client), detail="check-in history")
@@ -227,9 +213,15 @@ def checkin_schedule(request, client_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.set_schedule(client, request.user, form.intervals(), request=request)
-            messages.success(request, f"Check-ins for {client.name} updated.")
-            return redirect("client_detail", client_id=client.pk)
+            try:
+                services.set_schedule(
+                    client, user=request.user, intervals=form.intervals(), request=request
+                )
+            except ServiceError as error:
+                show_on_form(form, error)
+            else:
+                messages.success(request, f"Check-ins for {client.name} updated.")
+                return redirect("client_detail", client_id=client.pk)
         status = 422
     else:
         audit.record(request, "read", audit.for_client(client), detail="check-in schedule")

@@ -3,21 +3,19 @@
 from datetime import datetime
 
 from ninja import Header, Query, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError
 from pydantic import Field
 
 from alliance.care.api import PersonOut, visible_client
 from alliance.care.models import Session
+from alliance.errors import Invalid
 from alliance.notes import services
 from alliance.notes.models import KINDS, MAX_TEXT_LENGTH, Note, NoteKind
+from alliance.schemas import Detail
 
 router = Router(tags=["notes"])
 
 MAX_LIMIT = 500
-
-
-class Detail(Schema):
-    detail: str
 
 
 class NoteIn(Schema):
@@ -70,42 +68,22 @@ def create_note(
     one of this client's sessions. Repeating a request with the same `Idempotency-Key`
     returns the first note and stores nothing."""
     client = visible_client(request, client_id)
-    try:
-        services.check_writer(request.user, client, payload.kind)
-    except services.NotWriter as error:
-        raise HttpError(403, error.message)
+    # Who may write comes first: a 403 says so before any 422 about the session could.
+    services.check_writer(client, user=request.user, kind=payload.kind)
     session = None
     if payload.session_id is not None:
         session = Session.objects.filter(client=client, pk=payload.session_id).first()
         if session is None:
-            raise ValidationError(
-                [
-                    {
-                        "loc": ["body", "session_id"],
-                        "msg": "No session with this id in this client's record.",
-                        "type": "value_error",
-                    }
-                ]
-            )
-    try:
-        note, _ = services.write_note(
-            client,
-            request.user,
-            kind=payload.kind,
-            text=payload.text,
-            session=session,
-            key=idempotency_key,
-            request=request,
-        )
-    except services.NoteError as error:
-        if error.status == 403:
-            raise HttpError(403, error.message)
-        location = (
-            ["header", "Idempotency-Key"]
-            if error.field == "idempotency_key"
-            else ["body", error.field or "body"]
-        )
-        raise ValidationError([{"loc": location, "msg": error.message, "type": "value_error"}])
+            raise Invalid("No session with this id in this client's record.", field="session_id")
+    note, _ = services.write_note(
+        client,
+        user=request.user,
+        kind=payload.kind,
+        text=payload.text,
+        session=session,
+        key=idempotency_key,
+        request=request,
+    )
     return Status(201, note_out(note))
 
 
@@ -136,5 +114,5 @@ def list_notes(
         notes = notes.filter(kind=kind)
     count = notes.count()
     items = list(notes[offset : offset + limit])
-    services.record_reads(request, items, client, action="list")
+    services.record_reads(request, notes=items, client=client, action="list")
     return {"items": [note_out(n) for n in items], "count": count}

@@ -14,6 +14,7 @@ from alliance.access import get_visible_or_404
 from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Role
 from alliance.care.models import Client
+from alliance.errors import ServiceError, show_on_form
 from alliance.notes import services
 from alliance.notes.models import KINDS, MAX_TEXT_LENGTH, Note, NoteKind
 
@@ -73,7 +74,7 @@ class NoteForm(forms.Form):
     def clean_text(self):
         try:
             return services.clean_text(self.cleaned_data["text"])
-        except services.NoteError as error:
+        except ServiceError as error:
             raise forms.ValidationError(error.message)
 
     def kinds(self):
@@ -97,15 +98,15 @@ def client_notes(request, client_id):
             try:
                 note, _ = services.write_note(
                     client,
-                    user,
+                    user=user,
                     kind=data["kind"],
                     text=data["text"],
                     session=data["session"],
                     key=data["key"],
                     request=request,
                 )
-            except services.NoteError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            except ServiceError as error:
+                show_on_form(form, error)
             else:
                 messages.success(request, f"{note.get_kind_display()} saved.")
                 return redirect("client_notes", client_id=client.pk)
@@ -117,7 +118,7 @@ def client_notes(request, client_id):
     own = Paginator(notes.filter(kind=NoteKind.PSYCHOTHERAPY), PER_PAGE).get_page(
         request.GET.get("own_page")
     )
-    services.record_reads(request, [*progress.object_list, *own.object_list], client)
+    services.record_reads(request, notes=[*progress.object_list, *own.object_list], client=client)
     context = {
         "client": client,
         "form": form,

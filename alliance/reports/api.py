@@ -2,11 +2,10 @@
 
 from django.http import HttpResponse
 from ninja import Query, Router
-from ninja.errors import ValidationError
 
 from alliance.care.api import visible_client
 from alliance.reports import pdf
-from alliance.reports.ranges import MAX_LENGTH, Period, RangeError
+from alliance.reports.ranges import MAX_LENGTH, Period
 
 router = Router(tags=["reports"])
 
@@ -38,13 +37,8 @@ def client_report_pdf(
     copy, which adds progress notes. Neither ever holds a psychotherapy note or a journal
     entry the client has not shared."""
     client = visible_client(request, client_id)
-    try:
-        period = Period.parse(start, end)
-    except RangeError as error:
-        raise ValidationError(
-            [{"loc": ["query", error.field], "msg": error.message, "type": "value_error"}]
-        )
-    for_client = client.user_id == request.user.pk
+    period = Period.parse(start, end)
+    for_client = client.is_own_record(request.user)
     document = pdf.build_report(request, client, period, for_client=for_client)
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf.filename(client, period)}"'

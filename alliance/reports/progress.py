@@ -4,10 +4,10 @@ Outcome measures over time with their caseness line and bands, the alliance from
 goal attainment, tasks done, and the milestones reached, each stated plainly. Every number
 comes from the stored scores or from `alliance.psychometrics`; nothing here redoes the maths.
 
-What is read goes through each model's access rule (`visible_to`), and check-in answers also
-through `alerts.comparison.visible_responses`, so a counselor's prediction lock and a clinic's
-choice to hide predictions from clients hold here too. The number of queries does not grow
-with the length of the history.
+What is read goes through each model's access rule (`visible_to`); for check-ins that rule
+holds a counselor's prediction lock and a clinic's choice to hide predictions from clients
+(`measures.lock`), so they hold here too. The number of queries does not grow with the length
+of the history.
 """
 
 import datetime
@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from alliance.alerts.comparison import first_name, visible_responses
-from alliance.alerts.services import ALLIANCE_FORM, PREDICTION_FORM
+from alliance.alerts.comparison import first_name
 from alliance.care.models import Attendance, Client, Session
 from alliance.goals import attainment
 from alliance.goals.models import LEVEL_NAMES, Goal, GoalStatus, Rating, Side, level_label
 from alliance.homework.models import LogStatus, TaskLog
-from alliance.measures.instruments import all_instruments, title
+from alliance.measures.instruments import (
+    ALLIANCE_FORM,
+    PREDICTION_FORM,
+    all_instruments,
+    title,
+)
 from alliance.measures.models import Response
 from alliance.psychometrics import Instrument, classify_change, gas_t_score
 from alliance.reports import charts
@@ -96,7 +100,7 @@ class Voice:
         self.client_first = first_name(client.name)
         self.counselor_first = first_name(client.counselor.name)
         # A document for the record names everyone, whoever printed it.
-        self.is_counselor = user.pk == client.counselor_id and not for_record
+        self.is_counselor = client.is_own_counselor(user) and not for_record
 
     @property
     def whose(self) -> str:
@@ -188,7 +192,7 @@ def _draw(progress: Progress, period: Period) -> None:
 def _responses(client, user, period: Period) -> list[dict]:
     """The check-ins `user` may see in the period, oldest first, each dated by its session
     (or by when it was answered, for one not tied to a session)."""
-    queryset = visible_responses(Response.objects.filter(client=client), user, client)
+    queryset = Response.objects.visible_to(user).filter(client=client)
     low, high = period.moments()
     if period.start or period.end:
         by_session, by_moment = Q(session__isnull=False), Q(session__isnull=True)

@@ -11,19 +11,14 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 
+from alliance.errors import Invalid, ServiceError, show_on_form
+
 # Far enough apart for any real record, near enough that a day after the end and the time
 # zone's oldest offsets stay inside what the date and time types hold.
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2999, 12, 31)
 MAX_LENGTH = 30
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-class RangeError(Exception):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 FIELD_NAMES = {"from": "start date", "to": "end date"}
@@ -34,7 +29,8 @@ def format_message(field: str) -> str:
 
 
 def parse_day(raw, field: str) -> datetime.date | None:
-    """A YYYY-MM-DD date or None for an empty value; `RangeError` for anything else."""
+    """A YYYY-MM-DD date or None for an empty value; `Invalid` (naming the query parameter)
+    for anything else."""
     if raw is None:
         return None
     raw = str(raw).strip()
@@ -47,9 +43,11 @@ def parse_day(raw, field: str) -> datetime.date | None:
             raise ValueError
         day = datetime.date.fromisoformat(raw)
     except ValueError:
-        raise RangeError(field, format_message(field))
+        raise Invalid(format_message(field), field=field, location="query") from None
     if not EARLIEST <= day <= LATEST:
-        raise RangeError(field, f"Enter a {name} between the years 1900 and 2999.")
+        raise Invalid(
+            f"Enter a {name} between the years 1900 and 2999.", field=field, location="query"
+        )
     return day
 
 
@@ -62,7 +60,7 @@ class Period:
     def parse(cls, raw_from, raw_to) -> "Period":
         start, end = parse_day(raw_from, "from"), parse_day(raw_to, "to")
         if start and end and start > end:
-            raise RangeError("to", "The end date is before the start date.")
+            raise Invalid("The end date is before the start date.", field="to", location="query")
         return cls(start, end)
 
     @property
@@ -140,8 +138,8 @@ class PeriodForm(forms.Form):
             return data
         try:
             self.period = Period.parse(data.get("from"), data.get("to"))
-        except RangeError as error:
-            self.add_error(error.field, error.message)
+        except ServiceError as error:
+            show_on_form(self, error)
         return data
 
     def field_list(self):

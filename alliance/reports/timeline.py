@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.alerts.comparison import visible_responses
 from alliance.alerts.models import Alert, Repair
 from alliance.alerts.presenting import title as alert_title
 from alliance.audit import services as audit
@@ -101,7 +100,7 @@ def build(client: Client, user, period: Period) -> Timeline:
         )
 
     instruments = all_instruments()
-    responses = visible_responses(Response.objects.filter(client=client), user, client)
+    responses = Response.objects.visible_to(user).filter(client=client)
     responses = take(
         period.filter_moment(responses, "submitted_at")
         .select_related("respondent")

@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from alliance.access import get_visible_or_404
+from alliance.access import get_visible_or_404, own_record
 from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Role
 from alliance.audit import services as audit
@@ -16,17 +16,6 @@ from alliance.reports.ranges import Period, PeriodForm, period_from_request
 
 STAFF = (Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
 TIMELINE_DAYS = 91
-
-
-def own_record(request) -> Client:
-    client = (
-        Client.objects.visible_to(request.user)
-        .select_related("user", "counselor", "clinic")
-        .first()
-    )
-    if client is None:
-        raise Http404("Not found")
-    return client
 
 
 def staff_record(request, client_id) -> Client:

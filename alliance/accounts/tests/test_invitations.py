@@ -20,7 +20,7 @@ def path_of(link: str) -> str:
 
 
 def invite_client(personas, mailoutbox):
-    services.invite_client(personas.c1, "nina@north.test", "Nina New")
+    services.invite_client(personas.c1, email="nina@north.test", name="Nina New")
     return path_of(invite_link(mailoutbox))
 
 
@@ -31,7 +31,7 @@ def accept(client, path, password=NEW_PASSWORD, again=None):
 
 
 def test_it_emails_the_invitee_a_link(personas, mailoutbox, settings):
-    services.invite_client(personas.c1, "nina@north.test", "Nina New")
+    services.invite_client(personas.c1, email="nina@north.test", name="Nina New")
     (message,) = mailoutbox
     assert message.to == ["nina@north.test"]
     assert "Northside Clinic" in message.subject
@@ -42,7 +42,7 @@ def test_it_emails_the_invitee_a_link(personas, mailoutbox, settings):
 
 
 def test_it_stores_only_a_hash_of_the_link(personas, mailoutbox):
-    services.invite_client(personas.c1, "nina@north.test", "Nina New")
+    services.invite_client(personas.c1, email="nina@north.test", name="Nina New")
     token = invite_link(mailoutbox).rstrip("/").rsplit("/", 1)[1]
     invitation = Invitation.objects.get(user__email="nina@north.test")
     assert token not in invitation.token_hash
@@ -68,7 +68,7 @@ def test_it_sets_the_password_and_signs_the_client_in(personas, mailoutbox, clie
 
 
 def test_it_sends_new_staff_to_set_up_two_factor(personas, mailoutbox, client):
-    services.invite_staff(personas.admin, "nia@north.test", "Nia New", "counselor")
+    services.invite_staff(personas.admin, email="nia@north.test", name="Nia New", role="counselor")
     response = accept(client, path_of(invite_link(mailoutbox)))
     assert response.status_code == 302
     response = client.get("/", follow=True)
@@ -130,7 +130,7 @@ def test_it_makes_an_earlier_link_stop_working_when_a_new_one_is_sent(personas, 
     first = invite_client(personas, mailoutbox)
     nina = User.objects.get(email="nina@north.test")
     mailoutbox.clear()
-    services.send_invitation(nina, personas.c1)
+    services.send_invitation(nina, invited_by=personas.c1)
     second = path_of(invite_link(mailoutbox))
     assert client.get(first).status_code == 410
     assert accept(client, second).status_code == 302

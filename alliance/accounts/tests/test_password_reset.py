@@ -33,7 +33,7 @@ def test_it_says_the_same_for_an_unknown_address_and_sends_nothing(personas, cli
 def test_it_sends_nothing_to_someone_who_has_not_accepted_their_invitation(
     personas, client, mailoutbox
 ):
-    services.invite_client(personas.c1, "nina@north.test", "Nina New")
+    services.invite_client(personas.c1, email="nina@north.test", name="Nina New")
     mailoutbox.clear()
     ask_for_link(client, "nina@north.test")
     assert mailoutbox == []

@@ -5,6 +5,7 @@ from django import template
 from alliance.alerts import comparison
 from alliance.alerts.models import Alert
 from alliance.alerts.presenting import title
+from alliance.measures.lock import locked_sessions
 
 register = template.Library()
 
@@ -39,7 +40,9 @@ def client_home_alerts(client):
     crisis = Alert.objects.active().filter(client=client, rule="risk").exists()
     latest = None
     if comparison.shown_to_client(client):
-        compared = comparison.sessions_compared(client, audience="client", limit=1)
+        compared = comparison.sessions_compared(
+            client, reader=client.user, audience="client", limit=1
+        )
         latest = compared[-1] if compared else None
     return {
         "client": client,
@@ -57,10 +60,10 @@ def client_alliance_panel(context, client):
     flags.sort(key=lambda alert: alert.rank)
     for alert in flags:
         alert.title = title(alert.rule, alert.subject)
-    compared = comparison.sessions_compared(client, audience="counselor", limit=1)
+    compared = comparison.sessions_compared(client, reader=user, audience="counselor", limit=1)
     return {
         "client": client,
         "flags": flags,
-        "locked": len(comparison.locked_sessions(user, client)),
+        "locked": len(locked_sessions(user, client)),
         "latest": compared[-1] if compared else None,
     }

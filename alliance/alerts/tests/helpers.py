@@ -22,7 +22,7 @@ _keys = itertools.count(1)
 def session(client, days_ago=0, attendance="attended"):
     return care.record_session(
         client,
-        client.counselor,
+        by=client.counselor,
         date=timezone.localdate() - timedelta(days=days_ago),
         attendance=attendance,
         duration_minutes=50 if attendance == "attended" else None,

@@ -25,6 +25,7 @@ def repair(p, who):
 
 
 WEB = {
+    "caseload": Entry(pages(404, **STAFF)),
     "alerts_inbox": Entry(pages(404, **STAFF)),
     "alert_settings": Entry(pages(404, admin=200, supervisor=200)),
     "alert_detail": Entry(pages(404, **SEES_A), kwargs=alert_kwargs),
@@ -68,16 +69,17 @@ API = {
 
 
 def alert_records_of_a(p):
-    from alliance.alerts.services import record_repair
+    from alliance.alerts.actions import record_repair
 
     alert = make_alert(p.a)
-    return [alert, record_repair(alert, p.c1, "explored", "We talked about last week.")]
+    repair = record_repair(alert, user=p.c1, kind="explored", note="We talked about last week.")
+    return [alert, repair]
 
 
 def concern_of_a(p):
-    from alliance.alerts.services import raise_concern
+    from alliance.alerts.actions import raise_concern
 
-    concern, _ = raise_concern(p.a, p.a.user, "The sessions feel rushed.")
+    concern, _ = raise_concern(p.a, user=p.a.user, text="The sessions feel rushed.")
     return [concern]
 
 

@@ -1,8 +1,9 @@
 """What the client sees (crisis text, their view of the comparison) and the counselor's client
 pages (alliance panel, two views over time, skipping a prediction)."""
 
-from alliance.alerts.models import Alert, ClinicAlertSettings, SkippedPrediction, Status
+from alliance.alerts.models import Alert, ClinicAlertSettings, Status
 from alliance.alerts.tests.helpers import checkin, phq9, predict, session
+from alliance.measures.models import SkippedPrediction
 
 
 def test_the_home_page_shows_the_crisis_text_while_a_risk_alert_is_open(personas, web_as):

@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alliance.alerts import services
+from alliance.alerts import actions, evaluation, replay
 from alliance.alerts.models import Alert, ClinicAlertSettings, Status
 from alliance.alerts.tests.helpers import checkin, make_alert, phq9, predict, session, wai
 from alliance.measures.models import Response
@@ -131,12 +131,12 @@ def test_it_raises_no_check_ins_when_three_sessions_went_unanswered(personas):
     for days_ago in (30, 20, 3):
         session(personas.a, days_ago=days_ago)
     assert alerts(personas.a, "no_checkins") == []  # the latest window is still open
-    assert services.sweep() == []
+    assert evaluation.sweep() == []
     week_later = timezone.localdate() + timedelta(days=4)
-    assert len(services.sweep(today=week_later)) == 1
+    assert len(evaluation.sweep(today=week_later)) == 1
     [alert] = alerts(personas.a, "no_checkins")
     assert len(alert.evidence["sessions"]) == 3
-    assert services.sweep(today=week_later) == []  # the same evidence makes one alert
+    assert evaluation.sweep(today=week_later) == []  # the same evidence makes one alert
 
 
 def test_it_raises_no_check_ins_when_a_new_session_closes_the_third_window(personas):
@@ -171,8 +171,8 @@ def test_a_clinics_thresholds_apply_only_to_its_own_clients(personas):
 
 def test_evaluating_the_same_evidence_twice_makes_one_alert(personas):
     _, low = checkin(personas.a, task=2)
-    services.on_response(low)
-    services.on_response(Response.objects.get(pk=low.pk))
+    evaluation.on_response(low)
+    evaluation.on_response(Response.objects.get(pk=low.pk))
     assert len(alerts(personas.a, "weak_spot")) == 1
 
 
@@ -196,7 +196,7 @@ def test_a_failing_evaluation_stores_no_check_in(personas, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("rule failed")
 
-    monkeypatch.setattr(services.rules, "weak_spot", broken)
+    monkeypatch.setattr(evaluation.rules, "weak_spot", broken)
     with pytest.raises(RuntimeError):
         wai(personas.a, held, task=2)
     assert not Response.objects.filter(client=personas.a).exists()
@@ -207,7 +207,7 @@ def test_a_failing_evaluation_stores_no_session(personas, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("rule failed")
 
-    monkeypatch.setattr(services.rules, "sessions_missed", broken)
+    monkeypatch.setattr(evaluation.rules, "sessions_missed", broken)
     with pytest.raises(RuntimeError):
         session(personas.a, attendance="cancelled")
     assert not personas.a.sessions.exists()
@@ -225,7 +225,9 @@ def low_alliance(personas):
 
 def test_the_next_check_in_after_a_repair_recovers_the_alert(personas):
     alert = low_alliance(personas)
-    services.record_repair(alert, personas.c1, "explored", "We talked about the missed call.")
+    actions.record_repair(
+        alert, user=personas.c1, kind="explored", note="We talked about the missed call."
+    )
     alert.refresh_from_db()
     assert alert.status == Status.REPAIRED
     assert alert.acknowledged_by == personas.c1
@@ -238,7 +240,7 @@ def test_the_next_check_in_after_a_repair_recovers_the_alert(personas):
 
 def test_the_alert_stays_open_as_still_low_and_recovers_later(personas):
     alert = low_alliance(personas)
-    services.record_repair(alert, personas.c1, "acknowledged_part", "")
+    actions.record_repair(alert, user=personas.c1, kind="acknowledged_part", note="")
     checkin(personas.a, bond=4)
     alert.refresh_from_db()
     assert alert.status == Status.STILL_LOW
@@ -275,7 +277,7 @@ def test_a_risk_alert_stays_open_until_a_repair_whatever_the_next_answers(person
 def test_the_next_phq9_recovers_a_risk_alert_once_item_9_is_back_to_zero(personas):
     phq9(personas.a, session(personas.a, days_ago=7), item9=1)
     [alert] = alerts(personas.a, "risk")
-    services.record_repair(alert, personas.c1, "safety", "Safety plan agreed.")
+    actions.record_repair(alert, user=personas.c1, kind="safety", note="Safety plan agreed.")
     phq9(personas.a, session(personas.a), item9=0)
     alert.refresh_from_db()
     assert alert.status == Status.RECOVERED
@@ -284,10 +286,10 @@ def test_the_next_phq9_recovers_a_risk_alert_once_item_9_is_back_to_zero(persona
 def test_a_repair_can_be_recorded_after_the_fact_and_replayed(personas):
     alert = low_alliance(personas)
     checkin(personas.a, bond=4)
-    services.record_repair(
-        alert, personas.c1, "explored", "", at=timezone.now() - timedelta(days=3)
+    actions.record_repair(
+        alert, user=personas.c1, kind="explored", note="", at=timezone.now() - timedelta(days=3)
     )
-    services.replay_follow_ups(alert)
+    replay.replay_follow_ups(alert)
     alert.refresh_from_db()
     assert alert.status == Status.STILL_LOW
     assert alert.follow_ups[-1]["repaired"] is True

@@ -2,14 +2,16 @@
 
 import pytest
 
-from alliance.alerts import comparison, services
 from alliance.alerts.models import ClinicAlertSettings
 from alliance.alerts.tests.helpers import checkin, predict, session
+from alliance.errors import Invalid, NotAllowed
+from alliance.measures import services
+from alliance.measures.lock import prediction_refused
 from alliance.measures.models import Response
 
 
 def seen(user, client):
-    visible = comparison.visible_responses(Response.objects.filter(client=client), user, client)
+    visible = Response.objects.visible_to(user).filter(client=client)
     return sorted((r.session_id, r.instrument) for r in visible)
 
 
@@ -25,10 +27,10 @@ def test_the_counselor_sees_a_sessions_answers_only_after_predicting(personas):
 
 def test_skipping_opens_the_answers_and_closes_the_prediction(personas):
     held, _ = checkin(personas.a, bond=3)
-    assert comparison.prediction_refused(held) is None
-    services.skip_prediction(held, personas.c1)
+    assert prediction_refused(held) is None
+    services.skip_prediction(held, user=personas.c1)
     assert seen(personas.c1, personas.a) == [(held.pk, "wai-sr")]
-    assert "would not be one" in comparison.prediction_refused(held)
+    assert "would not be one" in prediction_refused(held)
 
 
 def test_supervisors_are_not_locked_out(personas):
@@ -57,11 +59,11 @@ def test_the_client_sees_no_prediction_when_the_clinic_hides_the_comparison(pers
 def test_skipping_is_refused_after_predicting_and_for_others(personas):
     held, _ = checkin(personas.a)
     predict(personas.a, held)
-    with pytest.raises(services.AlertError, match="You already predicted for this session."):
-        services.skip_prediction(held, personas.c1)
+    with pytest.raises(Invalid, match="You already predicted for this session."):
+        services.skip_prediction(held, user=personas.c1)
     other, _ = checkin(personas.a)
-    with pytest.raises(services.NotAllowed):
-        services.skip_prediction(other, personas.supervisor)
+    with pytest.raises(NotAllowed):
+        services.skip_prediction(other, user=personas.supervisor)
 
 
 # --- the check-in pages and API respect it ------------------------------------------------
@@ -86,7 +88,7 @@ def test_the_counselors_api_and_pages_hide_answers_until_the_prediction(personas
 
 def test_a_prediction_after_skipping_is_refused(personas, api_as):
     held, _ = checkin(personas.a)
-    services.skip_prediction(held, personas.c1)
+    services.skip_prediction(held, user=personas.c1)
     body = {"instrument": "wai-sr-predicted", "answers": {f"wai_{n}": 4 for n in range(1, 13)}}
     body["session_id"] = held.pk
     response = api_as(personas.c1).post(
@@ -120,5 +122,59 @@ def test_a_skipped_prediction_is_no_longer_due(personas):
     assert [d.instrument.code for d in due_checkins(personas.a, "counselor")] == [
         "wai-sr-predicted"
     ]
-    services.skip_prediction(held, personas.c1)
+    services.skip_prediction(held, user=personas.c1)
     assert due_checkins(personas.a, "counselor") == []
+
+
+# --- alerts quote no answers the counselor may not see yet ------------------------------------
+
+
+def test_a_follow_up_from_answers_not_yet_predicted_shows_none_of_them(personas, api_as, web_as):
+    from alliance.alerts.actions import record_repair
+    from alliance.alerts.models import Alert
+
+    earlier, _ = checkin(personas.a, bond=5, days_ago=14)
+    predict(personas.a, earlier, bond=5)
+    dropped, _ = checkin(personas.a, bond=3, days_ago=7)
+    predict(personas.a, dropped, bond=5)
+    alert = Alert.objects.get(client=personas.a, rule="alliance_drop")
+    record_repair(alert, user=personas.c1, kind="explored", note="We talked about it.")
+    latest, answers = checkin(personas.a, bond=4.75)
+    url = f"/api/v1/alerts/{alert.pk}"
+
+    detail = api_as(personas.c1).get(url).json()
+    assert detail["evidence"]["scopes"]["bond"]["now"] == 3  # predicted: the numbers show
+    [follow_up] = detail["follow_ups"]
+    assert follow_up["details"]["locked"] is True
+    assert "scopes" not in follow_up["details"] and "response_id" not in follow_up["details"]
+    assert "4.75" not in api_as(personas.c1).get(url).content.decode()
+    page = web_as(personas.c1).get(f"/alerts/{alert.pk}/").content.decode()
+    assert "from a check-in you will see once you record your prediction" in page
+    assert "back at the earlier level" not in page
+    # Supervisors do not predict and see the follow-up as it was judged.
+    [seen] = api_as(personas.supervisor).get(url).json()["follow_ups"]
+    assert seen["details"]["scopes"]["bond"]["now"] == 4.75
+
+    predict(personas.a, latest, bond=5)
+    [follow_up] = api_as(personas.c1).get(url).json()["follow_ups"]
+    assert follow_up["details"]["response_id"] == answers.pk
+    assert follow_up["details"]["scopes"]["bond"]["now"] == 4.75
+    page = web_as(personas.c1).get(f"/alerts/{alert.pk}/").content.decode()
+    assert "back at the earlier level" in page
+
+
+def test_an_alert_about_answers_not_yet_predicted_shows_none_of_them_on_any_page(
+    personas, api_as, web_as
+):
+    from alliance.alerts.models import Alert
+
+    checkin(personas.a, bond=5, days_ago=7)
+    held, _ = checkin(personas.a, bond=3.25)
+    alert = Alert.objects.get(client=personas.a, rule="alliance_drop")
+    web = web_as(personas.c1)
+    for path in (f"/alerts/{alert.pk}/", "/alerts/", f"/clients/{personas.a.pk}/alliance/"):
+        assert "3.25" not in web.get(path).content.decode(), path
+    for path in ("/api/v1/alerts", f"/api/v1/alerts/{alert.pk}"):
+        assert "3.25" not in api_as(personas.c1).get(path).content.decode(), path
+    predict(personas.a, held, bond=5)
+    assert "3.25" in web.get(f"/alerts/{alert.pk}/").content.decode()

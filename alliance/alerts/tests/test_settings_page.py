@@ -1,7 +1,7 @@
 """A clinic's own alert thresholds and whether clients see the comparison."""
 
 from alliance.alerts.models import ClinicAlertSettings
-from alliance.alerts.services import thresholds_for
+from alliance.alerts.thresholds import thresholds_for
 
 
 def form_data(**changes):

@@ -12,7 +12,6 @@ def new_client(p, who):
 
 WEB = {
     "index": Entry(pages(302)),
-    "caseload": Entry(pages(404, admin=200, supervisor=200, c1=200, c2=200, other_counselor=200)),
     "invite_client": Entry(pages(404, admin=200, c1=200, c2=200, other_counselor=200)),
     "client_detail": Entry(
         pages(404, **CLINIC_1_STAFF), kwargs=lambda p, who: {"client_id": p.a.pk}

@@ -44,7 +44,7 @@ def test_it_audits_each_view(personas, web_as):
 
 
 def test_it_shows_the_counselors_over_time(personas, web_as):
-    services.reassign_client(personas.a, personas.c2, personas.admin)
+    services.reassign_client(personas.a, counselor=personas.c2, by=personas.admin)
     page = detail(web_as(personas.supervisor), personas.a).content.decode()
     assert "Chidi Counselor: from" in page and "(current), assigned by Ada Admin" in page
     assert "Carmen Counselor: from" in page
@@ -60,6 +60,6 @@ def test_it_links_an_admin_to_the_audit_trail(personas, web_as):
 
 def test_it_shows_whether_the_client_has_accepted_their_invitation(personas, web_as):
     assert b"Active" in detail(web_as(personas.c1), personas.a).content
-    client = services.invite_client(personas.c1, "nina@north.test", "Nina New")
+    client = services.invite_client(personas.c1, email="nina@north.test", name="Nina New")
     page = detail(web_as(personas.c1), client).content
     assert b"Invitation sent, not yet accepted" in page

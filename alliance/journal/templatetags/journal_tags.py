@@ -26,7 +26,7 @@ def journal_and_notes(context, client):
     reads_journal = JOURNAL.sees_any(user)
     agenda, recent, shared_count = [], [], 0
     if reads_journal:
-        agenda = list(services.agenda(client, user))
+        agenda = list(services.agenda(client, user=user))
         shared = JournalEntry.objects.visible_to(user).filter(client=client)
         shared_count = shared.count()
         recent = list(shared[:RECENT])

@@ -45,7 +45,7 @@ def test_it_leaves_sam_a_gratitude_list_to_write_and_agendas_for_maya(clinic):
     )
     for email in ["sam@riverside.example", "priya@riverside.example"]:
         record = client(email)
-        agenda = list(services.agenda(record, record.counselor))
+        agenda = list(services.agenda(record, user=record.counselor))
         assert agenda and all(e.kind == Kind.BRING_UP and e.shared for e in agenda)
     assert services.gratitude_due(client("priya@riverside.example")) is None
 

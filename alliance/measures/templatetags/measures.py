@@ -2,7 +2,6 @@
 
 from django import template
 
-from alliance.alerts.comparison import visible_responses
 from alliance.care.models import Session
 from alliance.measures import history, services
 from alliance.measures.instruments import CLIENT, COUNSELOR, all_instruments, title
@@ -18,7 +17,7 @@ RECENT_PER_FORM = 5
 def client_checkins_section(client):
     """What the client sees on their home page: check-ins waiting, and the latest answered."""
     # The client's own home page: they are the reader.
-    visible = visible_responses(Response.objects.filter(client=client), client.user, client)
+    visible = Response.objects.visible_to(client.user).filter(client=client)
     recent = list(visible[: RECENT_PER_FORM * 4])
     return {
         "client": client,
@@ -33,11 +32,11 @@ def client_checkins_section(client):
 def counselor_checkins_section(context, client):
     """Sessions, check-ins due, the schedule and the latest scores on a client's page."""
     user = context["request"].user
-    is_counselor = user.is_counselor and client.counselor_id == user.pk
+    is_counselor = client.is_own_counselor(user)
     due = services.due_checkins(client)
     schedule = services.schedule_for(client)
     instruments = all_instruments()
-    visible = visible_responses(Response.objects.filter(client=client), user, client)
+    visible = Response.objects.visible_to(user).filter(client=client)
     recent = list(visible[: RECENT_PER_FORM * 4 * 3])
     return {
         "client": client,

@@ -67,12 +67,12 @@ def checkins_of_a(p):
     (those stay hidden from her)."""
     from datetime import date
 
-    from alliance.alerts.services import skip_prediction
+    from alliance.measures.services import skip_prediction
     from alliance.measures.tests.helpers import add_session, wai
 
     predicted, skipped, waiting = (add_session(p.a, date=date(2026, 1, d)) for d in (5, 12, 19))
     give_response(p.a, "wai-sr-predicted", wai(3), session=predicted)
-    skip_prediction(skipped, p.c1)
+    skip_prediction(skipped, user=p.c1)
     return [give_response(p.a, "phq9", PHQ9_NONE)] + [
         give_response(p.a, "wai-sr", wai(4), session=s) for s in (predicted, skipped, waiting)
     ]

@@ -9,7 +9,8 @@ import re
 from django.urls import reverse
 
 from alliance.accounts.privacy import Audience, Sees
-from alliance.alerts import services as alerts
+from alliance.alerts.thresholds import save_settings
+from alliance.measures.services import skip_prediction
 from alliance.measures.privacy import CHECK_INS, PREDICTIONS
 from alliance.measures.tests.helpers import add_session, give_response, wai
 
@@ -60,7 +61,7 @@ def test_it_shows_the_counselor_the_answers_once_they_predict(personas, api_as):
 def test_it_shows_the_counselor_the_answers_once_they_choose_not_to_predict(personas, api_as):
     session = add_session(personas.a)
     answers = give_response(personas.a, "wai-sr", wai(4), session=session)
-    alerts.skip_prediction(session, personas.c1)
+    skip_prediction(session, user=personas.c1)
     assert CHECK_INS.conditions[Audience.COUNSELOR].holds(answers)
     assert answers.pk in shown_ids(api_as, personas.c1, personas.a)
 
@@ -79,8 +80,8 @@ def test_it_says_so_when_the_clinic_hides_predictions_from_clients(personas, web
     session = add_session(personas.a)
     give_response(personas.a, "wai-sr", wai(4), session=session)
     prediction = give_response(personas.a, "wai-sr-predicted", wai(3), session=session)
-    alerts.save_settings(
-        personas.a.clinic, personas.admin, thresholds={}, show_comparison_to_clients=False
+    save_settings(
+        personas.a.clinic, user=personas.admin, thresholds={}, show_comparison_to_clients=False
     )
     assert PREDICTIONS.for_client(personas.a).sees_for(Audience.YOU) == Sees.NOTHING
     page = who_sees_page(web_as, personas.a.user)

@@ -61,13 +61,15 @@ def build_history(p, *, client=None) -> SimpleNamespace:
     ):
         homework.log_task(client.user, task, status, fit=4, at=moment(day))
 
-    private, _ = journal.write_entry(client, client.user, kind="insight", text=PRIVATE)
-    shared, _ = journal.write_entry(client, client.user, kind="bring_up", text=SHARED, shared=True)
+    private, _ = journal.write_entry(client, user=client.user, kind="insight", text=PRIVATE)
+    shared, _ = journal.write_entry(
+        client, user=client.user, kind="bring_up", text=SHARED, shared=True
+    )
     progress_note, _ = notes.write_note(
-        client, client.counselor, kind="progress", text=PROGRESS, session=sessions[2]
+        client, user=client.counselor, kind="progress", text=PROGRESS, session=sessions[2]
     )
     own_note, _ = notes.write_note(
-        client, client.counselor, kind="psychotherapy", text=PSYCHOTHERAPY
+        client, user=client.counselor, kind="psychotherapy", text=PSYCHOTHERAPY
     )
     return SimpleNamespace(
         client=client,

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alliance.alerts.models import ClinicAlertSettings, SkippedPrediction
+from alliance.alerts.models import ClinicAlertSettings
 from alliance.audit.models import AuditEvent
+from alliance.measures.models import SkippedPrediction
 from alliance.measures.tests.helpers import add_session, give_response, wai
 from alliance.reports.tests.helpers import DAYS, build_history
 

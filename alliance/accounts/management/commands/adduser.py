@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from alliance.accounts import services
 from alliance.accounts.management.commands._password import read_password
 from alliance.accounts.models import Clinic, Role, User
+from alliance.errors import ServiceError
 
 
 class Command(BaseCommand):
@@ -31,6 +32,6 @@ class Command(BaseCommand):
         password = read_password(User(email=email, name=name))
         try:
             user, _ = services.add_user(found, role, email, name, password, counselor_user)
-        except services.PeopleError as error:
-            raise CommandError(f"{error.field}: {error.message}")
+        except ServiceError as error:
+            raise CommandError(f"{error.field}: {error.message}" if error.field else error.message)
         self.stdout.write(f"Added {user.email} as {role} at {found.name}")

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from alliance.accounts import services
 from alliance.accounts.management.commands._password import read_password
 from alliance.accounts.models import User
+from alliance.errors import ServiceError
 
 
 class Command(BaseCommand):
@@ -17,8 +18,8 @@ class Command(BaseCommand):
         password = read_password(User(email=admin_email, name=admin_name))
         try:
             clinic, admin = services.create_clinic(name, admin_email, admin_name, password)
-        except services.PeopleError as error:
-            raise CommandError(f"{error.field}: {error.message}")
+        except ServiceError as error:
+            raise CommandError(f"{error.field}: {error.message}" if error.field else error.message)
         self.stdout.write(
             f"Created clinic {clinic.name!r} (id {clinic.pk}) with admin {admin.email}"
         )

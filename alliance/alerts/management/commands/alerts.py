@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alliance.alerts import services
+from alliance.alerts import evaluation
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(date)
             except ValueError:
                 raise CommandError(f"--date must be a day as YYYY-MM-DD, not {date!r}")
-        raised = services.sweep(today=today)
+        raised = evaluation.sweep(today=today)
         self.stdout.write(
             f"Alerts sweep done: {len(raised)} new alert{'' if len(raised) == 1 else 's'}."
         )

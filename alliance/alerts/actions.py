@@ -1,0 +1,151 @@
+"""What people do about alerts: the counselor acknowledges and records repairs, the client says
+"something isn't working"."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from alliance.accounts.models import Role
+from alliance.alerts import rules
+from alliance.alerts.evaluation import Evaluation, as_rating, raise_finding
+from alliance.alerts.models import CONCERN_MAX, NOTE_MAX, Alert, Concern, Repair, RepairKind, Status
+from alliance.alerts.thresholds import thresholds_for
+from alliance.audit import services as audit
+from alliance.care.models import Client
+from alliance.errors import Conflict, Invalid, NotAllowed
+from alliance.measures.instruments import ALLIANCE_FORM
+from alliance.measures.models import Response
+
+KEY_MAX = 64
+
+
+# --- The counselor's side -----------------------------------------------------------------
+
+
+def can_act(user, alert: Alert) -> bool:
+    """The client's counselor, and the clinic's supervisors for acknowledging."""
+    return alert.client.is_own_counselor(user) or (
+        user.role == Role.SUPERVISOR and user.clinic_id == alert.clinic_id
+    )
+
+
+def can_repair(user, alert: Alert) -> bool:
+    return alert.client.is_own_counselor(user)
+
+
+def acknowledge(alert: Alert, *, user, request=None) -> Alert:
+    """Mark the alert as seen. Doing it again changes nothing."""
+    if not can_act(user, alert):
+        raise NotAllowed("The client's counselor or a clinic supervisor acknowledges alerts.")
+    if alert.status != Status.OPEN:
+        return alert
+    now = timezone.now()
+    with transaction.atomic():
+        alert.status = Status.ACKNOWLEDGED
+        alert.acknowledged_at = now
+        alert.acknowledged_by = user
+        alert.updated_at = now
+        alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
+        audit.record(
+            request,
+            "update",
+            audit.for_object(alert, alert.client),
+            actor=user,
+            detail="acknowledged",
+        )
+    return alert
+
+
+def check_repair(kind: str, *, note: str) -> str:
+    """The rules a repair record follows, shared by the page and the API; returns the note."""
+    if kind not in RepairKind.values:
+        raise Invalid(f"Kind must be one of {', '.join(RepairKind.values)}.", field="kind")
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise Invalid(f"The note can be at most {NOTE_MAX} characters.", field="note")
+    if kind == RepairKind.OTHER and not note:
+        raise Invalid("Describe what you did in the note.", field="note")
+    return note
+
+
+def record_repair(
+    alert: Alert,
+    *,
+    user,
+    kind: str,
+    note: str,
+    request=None,
+    at: datetime | None = None,
+) -> Repair:
+    """Record what the counselor did; the alert then waits for the client's next check-in."""
+    if not can_repair(user, alert):
+        raise NotAllowed("Only the client's counselor records a repair.")
+    note = check_repair(kind, note=note)
+    if alert.status == Status.RECOVERED:
+        raise Conflict("This alert has already recovered; there is nothing to repair.")
+    at = at or timezone.now()
+    with transaction.atomic():
+        repair = Repair.objects.create(
+            alert=alert, kind=kind, note=note, recorded_by=user, created_at=at
+        )
+        alert.status = Status.REPAIRED
+        alert.updated_at = at
+        fields = ["status", "updated_at"]
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by = at, user
+            fields += ["acknowledged_at", "acknowledged_by"]
+        alert.save(update_fields=fields)
+        audit.record(
+            request,
+            "create",
+            [audit.for_object(repair, alert.client), audit.for_object(alert, alert.client)],
+            actor=user,
+            detail="repair",
+        )
+    return repair
+
+
+# --- The client's side --------------------------------------------------------------------
+
+
+def check_concern(text: str | None) -> str:
+    text = (text or "").strip()
+    if len(text) > CONCERN_MAX:
+        raise Invalid(f"Please keep it to {CONCERN_MAX} characters.", field="text")
+    return text
+
+
+def raise_concern(
+    client: Client, *, user, text: str | None, key: str = "", request=None
+) -> tuple[Concern, bool]:
+    """The client's "something isn't working": stored with their words, and an alert for the
+    counselor. Returns the concern and whether it is new (a repeated key returns the first)."""
+    if not client.is_own_record(user):
+        raise NotAllowed("Only the client raises a concern about their own care.")
+    text = check_concern(text)
+    key = (key or "")[:KEY_MAX]
+    if key:
+        earlier = Concern.objects.filter(client=client, idempotency_key=key).first()
+        if earlier is not None:
+            return earlier, False
+    t = thresholds_for(client.clinic_id)
+    try:
+        with transaction.atomic():
+            concern = Concern.objects.create(client=client, text=text, idempotency_key=key)
+            audit.record(request, "create", audit.for_object(concern, client), actor=user)
+            wanted = int(t["alliance_drop"]["baseline_ratings"])
+            recent = list(
+                Response.objects.filter(client=client, instrument=ALLIANCE_FORM).order_by(
+                    "-submitted_at", "-pk"
+                )[:wanted]
+            )
+            ratings = [as_rating(r) for r in reversed(recent)]
+            finding = rules.client_voice(concern.pk, concern.created_at, bool(text), ratings)
+            raise_finding(Evaluation(client, t), finding, concern.created_at)
+    except IntegrityError:
+        earlier = Concern.objects.filter(client=client, idempotency_key=key).first()
+        if not key or earlier is None:
+            raise
+        return earlier, False
+    return concern, True

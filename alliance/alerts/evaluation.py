@@ -1,0 +1,444 @@
+"""Evaluating the rules when something happens: a check-in, a session, a task log, a day passing.
+
+`on_response`, `on_session` and `on_task_log` run inside the transaction that stores the
+triggering row (the lower apps announce each row in it, and `receivers` calls these): if
+evaluation fails, that row is not stored either, so no event is ever kept without its alerts.
+Each gathers a bounded slice of history, calls the pure rules in `rules.py`, follows up alerts
+waiting on a repair, and stores new alerts.
+
+Raising is idempotent: an alert is keyed by rule and evidence (`Alert.key`), and the database
+refuses a second one, so a retried request, a re-run sweep or two workers at once make one.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from alliance.alerts import rules
+from alliance.alerts.models import ACTIVE_STATUSES, Alert, Severity, Status
+from alliance.alerts.notifications import notify_urgent
+from alliance.alerts.thresholds import thresholds_for
+from alliance.audit import services as audit
+from alliance.care.models import Attendance, Client, Session
+from alliance.homework.models import TaskLog
+from alliance.measures.instruments import (
+    ALLIANCE_FORM,
+    OUTCOME_FORMS,
+    PREDICTION_FORM,
+    all_instruments,
+    find,
+)
+from alliance.measures.models import CheckInSchedule, Response
+from alliance.psychometrics.compare import compare_views, view_means
+
+# Alerts that close only after the counselor has recorded a repair (see `_follow`).
+NEEDS_REPAIR = {"risk", "client_voice"}
+
+
+# --- Reading check-ins as rule inputs -----------------------------------------------------
+
+
+def alliance_subscales() -> dict[str, list[str]]:
+    form = find(ALLIANCE_FORM)
+    return {sub.name: list(sub.items) for sub in form.subscales}
+
+
+def as_rating(response: Response) -> rules.Rating:
+    form = find(response.instrument)
+    means = {name: parts["mean"] for name, parts in response.subscales.items()}
+    means[rules.TOTAL] = round(response.total / len(form.items), rules.PLACES)
+    return rules.Rating(response.pk, response.submitted_at, response.answers, means)
+
+
+def as_measure(response: Response) -> rules.Measure:
+    return rules.Measure(
+        response.pk, response.submitted_at, response.total, tuple(response.flags or ())
+    )
+
+
+def view_pair(client_response: Response, prediction: Response) -> rules.ViewPair:
+    client_form, counselor_form = find(client_response.instrument), find(prediction.instrument)
+    result = compare_views(client_form, client_response.answers, counselor_form, prediction.answers)
+    when = max(client_response.submitted_at, prediction.submitted_at)
+    return rules.ViewPair(
+        client_response.session_id, when, view_means(result, client_form), result["items"]
+    )
+
+
+def _up_to(queryset, at: datetime, pk: int):
+    return queryset.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lte=pk))
+
+
+# --- Evaluation on events -----------------------------------------------------------------
+
+
+class Evaluation:
+    """An evaluation: the client, their clinic's thresholds, and (read once, when first
+    needed) their open alerts with repairs, which every follow-up shares. One serves one event,
+    or a replay of many in order (alerts raised along the way join the list)."""
+
+    def __init__(self, client: Client, t: dict | None = None):
+        self.client = client
+        self.t = t or thresholds_for(client.clinic_id)
+        self._active = None
+
+    @property
+    def active(self) -> list[Alert]:
+        if self._active is None:
+            self._active = list(
+                Alert.objects.filter(client=self.client, status__in=ACTIVE_STATUSES)
+                .prefetch_related("repairs")
+                .order_by("pk")
+            )
+        return self._active
+
+    def forget(self) -> None:
+        self._active = None
+
+    def add(self, alert: Alert) -> None:
+        if self._active is not None:
+            self._active.append(alert)
+
+
+def on_response(response: Response, *, ctx: Evaluation | None = None) -> list[Alert]:
+    """Evaluate everything a new check-in can trigger, in the caller's transaction."""
+    ctx = ctx or Evaluation(response.client)
+    instrument = find(response.instrument)
+    raised = []
+    with transaction.atomic():
+        if instrument is not None and instrument.respondent == "client":
+            _follow(
+                ctx,
+                ["no_checkins"],
+                response.submitted_at,
+                response.pk,
+                lambda alert: rules.no_checkins_followed(alert.evidence, as_measure(response)),
+            )
+        if response.instrument == ALLIANCE_FORM:
+            raised += _alliance(ctx, response)
+        if response.instrument in (ALLIANCE_FORM, PREDICTION_FORM) and response.session_id:
+            raised += _two_views(ctx, response)
+        if response.instrument in OUTCOME_FORMS:
+            raised += _outcome(ctx, response, instrument)
+        if instrument is not None and any(f.severity == "urgent" for f in instrument.flags):
+            raised += _risk(ctx, response, instrument)
+    return raised
+
+
+def _alliance(ctx: Evaluation, response: Response) -> list[Alert]:
+    client, t = ctx.client, ctx.t
+    subscales = alliance_subscales()
+    latest = as_rating(response)
+    follow = t["alliance_drop"] | t["weak_spot"]
+    at, ref = response.submitted_at, response.pk
+    _follow(
+        ctx,
+        ["alliance_drop"],
+        at,
+        ref,
+        lambda alert: rules.alliance_drop_followed(alert.evidence, latest, t["alliance_drop"]),
+    )
+    _follow(
+        ctx,
+        ["weak_spot"],
+        at,
+        ref,
+        lambda alert: rules.weak_spot_followed(alert.evidence, latest, t["weak_spot"]),
+    )
+    _follow(
+        ctx,
+        ["client_voice"],
+        at,
+        ref,
+        lambda alert: rules.client_voice_followed(alert.evidence, latest, follow),
+    )
+    wanted = int(t["alliance_drop"]["baseline_ratings"]) + 1
+    recent = list(
+        _up_to(Response.objects.filter(client=client, instrument=ALLIANCE_FORM), at, ref).order_by(
+            "-submitted_at", "-pk"
+        )[:wanted]
+    )
+    history = [as_rating(r) for r in reversed(recent)]
+    raised = []
+    session = {"session_id": response.session_id}
+    finding = rules.alliance_drop(history, t["alliance_drop"], subscales)
+    raised.append(raise_finding(ctx, finding, at, extra=session))
+    finding = rules.weak_spot(latest, t["weak_spot"], subscales)
+    raised.append(raise_finding(ctx, finding, at, extra=session))
+    return [alert for alert in raised if alert]
+
+
+def _two_views(ctx: Evaluation, response: Response) -> list[Alert]:
+    t = ctx.t
+    both = {
+        r.instrument: r
+        for r in Response.objects.filter(
+            session_id=response.session_id, instrument__in=(ALLIANCE_FORM, PREDICTION_FORM)
+        )
+    }
+    if len(both) < 2:
+        return []
+    pair = view_pair(both[ALLIANCE_FORM], both[PREDICTION_FORM])
+    _follow(
+        ctx,
+        ["two_view_gap"],
+        pair.when,
+        f"session:{pair.session}",
+        lambda alert: rules.two_view_gap_followed(alert.evidence, pair, t["two_view_gap"]),
+        skip=lambda alert: alert.evidence.get("session_id") == pair.session,
+    )
+    finding = rules.two_view_gap(pair, t["two_view_gap"], alliance_subscales())
+    alert = raise_finding(ctx, finding, response.submitted_at)
+    return [alert] if alert else []
+
+
+def _outcome(ctx: Evaluation, response: Response, instrument) -> list[Alert]:
+    client, t = ctx.client, ctx.t
+    latest = as_measure(response)
+    at, ref = response.submitted_at, response.pk
+    code = instrument.code
+
+    def deterioration(alert):
+        return rules.reliable_deterioration_followed(instrument, alert.evidence, latest)
+
+    def on_track(alert):
+        return rules.not_on_track_followed(instrument, alert.evidence, latest)
+
+    _follow(ctx, ["reliable_deterioration"], at, ref, deterioration, subject=code)
+    _follow(ctx, ["not_on_track"], at, ref, on_track, subject=code)
+    first = (
+        Response.objects.filter(client=client, instrument=code)
+        .order_by("submitted_at", "pk")
+        .first()
+    )
+    if first is None or first.pk == response.pk:
+        return []
+    history = [as_measure(first), latest]
+    raised = [raise_finding(ctx, rules.reliable_deterioration(instrument, history), at)]
+    attended = Session.objects.filter(
+        client=client, attendance=Attendance.ATTENDED, date__lte=timezone.localdate(at)
+    ).count()
+    finding = rules.not_on_track(instrument, history, attended, t["not_on_track"])
+    raised.append(raise_finding(ctx, finding, at))
+    return [alert for alert in raised if alert]
+
+
+def _risk(ctx: Evaluation, response: Response, instrument) -> list[Alert]:
+    latest = as_measure(response)
+    _follow(
+        ctx,
+        ["risk"],
+        response.submitted_at,
+        response.pk,
+        lambda alert: rules.risk_followed(alert.evidence, latest),
+        only=lambda alert: alert.evidence.get("measure") == instrument.code,
+    )
+    finding = rules.risk(latest, instrument, response.answers)
+    alert = raise_finding(ctx, finding, response.submitted_at)
+    return [alert] if alert else []
+
+
+def on_session(
+    session: Session, *, today: date | None = None, ctx: Evaluation | None = None
+) -> list[Alert]:
+    """Missed sessions, and check-ins no longer asked for now that a newer session exists."""
+    ctx = ctx or Evaluation(session.client)
+    client, t = ctx.client, ctx.t
+    at = session.created_at
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        entry = rules.SessionEntry(session.pk, session.date, session.attendance)
+        _follow(
+            ctx,
+            ["sessions_missed"],
+            at,
+            f"session:{session.pk}",
+            lambda alert: rules.sessions_missed_followed(alert.evidence, entry),
+            skip=lambda alert: session.pk in _ids(alert.evidence.get("sessions", []), "session_id"),
+        )
+        count = int(t["sessions_missed"]["in_a_row"])
+        recent = list(
+            Session.objects.filter(client=client)
+            .order_by("-date", "-pk")
+            .values_list("pk", "date", "attendance")[:count]
+        )
+        entries = [rules.SessionEntry(*row) for row in reversed(recent)]
+        raised = [raise_finding(ctx, rules.sessions_missed(entries, t["sessions_missed"]), at)]
+        raised.append(_no_checkins(ctx, today, at))
+    return [alert for alert in raised if alert]
+
+
+def on_task_log(task_log: TaskLog, *, ctx: Evaluation | None = None) -> list[Alert]:
+    """Tasks not done or a poor fit, several logs in a row."""
+    ctx = ctx or Evaluation(task_log.task.client)
+    client, t = ctx.client, ctx.t
+    at = task_log.logged_at
+    with transaction.atomic():
+        entry = rules.TaskLogEntry(task_log.pk, at, task_log.task_id, task_log.status, task_log.fit)
+        _follow(
+            ctx,
+            ["tasks_off_track"],
+            at,
+            task_log.pk,
+            lambda alert: rules.tasks_off_track_followed(
+                alert.evidence, entry, t["tasks_off_track"]
+            ),
+        )
+        count = int(t["tasks_off_track"]["in_a_row"])
+        rows = (
+            TaskLog.objects.filter(task__client=client)
+            .filter(Q(logged_at__lt=at) | Q(logged_at=at, pk__lte=task_log.pk))
+            .order_by("-logged_at", "-pk")
+            .values_list("pk", "logged_at", "task_id", "status", "fit")[:count]
+        )
+        entries = [rules.TaskLogEntry(*row) for row in reversed(list(rows))]
+        alert = raise_finding(ctx, rules.tasks_off_track(entries, t["tasks_off_track"]), at)
+    return [alert] if alert else []
+
+
+def _no_checkins(ctx: Evaluation, today: date, at: datetime) -> Alert | None:
+    t = ctx.t
+    windows = checkin_windows(ctx.client, limit=int(t["no_checkins"]["sessions"]) * 12 + 1)
+    return raise_finding(ctx, rules.no_checkins(windows, today, t["no_checkins"]), at)
+
+
+def checkin_windows(client: Client, *, limit: int) -> list[rules.CheckInWindow]:
+    """The client's most recent attended sessions, with whether a client check-in was due after
+    each (by its number in the schedule) and whether one was answered."""
+    attended = list(
+        Session.objects.filter(client=client, attendance=Attendance.ATTENDED)
+        .order_by("date", "pk")
+        .values_list("pk", "date")
+    )
+    if not attended:
+        return []
+    schedule = CheckInSchedule.for_client(client)
+    client_forms = [code for code, form in all_instruments().items() if form.respondent == "client"]
+    every = [schedule.interval(code) for code in client_forms]
+    every = [n for n in every if n > 0]
+    first_number = max(len(attended) - limit, 0)
+    recent = attended[first_number:]
+    answered = set(
+        Response.objects.filter(
+            client=client,
+            session_id__in=[pk for pk, _ in recent],
+            instrument__in=client_forms,
+        ).values_list("session_id", flat=True)
+    )
+    windows = []
+    for offset, (pk, when) in enumerate(recent):
+        number = first_number + offset + 1
+        due = any((number - 1) % n == 0 for n in every)
+        windows.append(rules.CheckInWindow(pk, when, due, pk in answered))
+    return windows
+
+
+def sweep(*, today: date | None = None, clients: Iterable[Client] | None = None) -> list[Alert]:
+    """The daily pass for time-based rules: check-ins that went unanswered for a week after
+    the latest session. Safe to run any number of times."""
+    today = today or timezone.localdate()
+    at = timezone.now()
+    raised = []
+    clients = clients if clients is not None else Client.objects.order_by("pk").iterator(500)
+    thresholds = {}
+    for client in clients:
+        if client.clinic_id not in thresholds:
+            thresholds[client.clinic_id] = thresholds_for(client.clinic_id)
+        with transaction.atomic():
+            alert = _no_checkins(Evaluation(client, thresholds[client.clinic_id]), today, at)
+        if alert:
+            raised.append(alert)
+    return raised
+
+
+# --- Raising and following up -------------------------------------------------------------
+
+
+def raise_finding(ctx: Evaluation, finding, at: datetime, *, extra=None) -> Alert | None:
+    """Store a finding as an alert unless the rule is off, this evidence already has one, or
+    an alert about the same subject is still open."""
+    client, t = ctx.client, ctx.t
+    if finding is None or not t[finding.rule]["enabled"]:
+        return None
+    existing = Alert.objects.filter(client=client, rule=finding.rule).filter(
+        Q(key=finding.key) | Q(subject=finding.subject, status__in=ACTIVE_STATUSES)
+    )
+    if existing.exists():
+        return None
+    evidence = finding.evidence | (extra or {})
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                client=client,
+                clinic_id=client.clinic_id,
+                rule=finding.rule,
+                subject=finding.subject,
+                key=finding.key,
+                severity=t[finding.rule]["severity"],
+                evidence=evidence,
+                scopes=list(finding.scopes),
+                created_at=at,
+                updated_at=at,
+            )
+    except IntegrityError:
+        # Another transaction stored the same alert between the check and the insert.
+        return None
+    ctx.add(alert)
+    audit.record(None, "create", audit.for_object(alert, client), via="rules", detail=finding.rule)
+    if alert.severity == Severity.URGENT:
+        transaction.on_commit(lambda: notify_urgent(alert.pk))
+    return alert
+
+
+def _follow(ctx, rule_names, at, ref, judge, *, subject=None, skip=None, only=None):
+    """Apply `judge` to each open alert of these rules at a new observation.
+
+    After a repair, the first observation made after it decides: "recovered", or the alert
+    stays open as "still_low" and the next observation decides again. An alert with no repair
+    recorded closes on its own when the measure recovers (the history says no repair was
+    recorded), except a risk alert or the client's own concern, which close only after a
+    repair: each asks for the counselor to act, whatever the next numbers say.
+    Each observation counts at most once per alert.
+    """
+    client = ctx.client
+    waiting = [
+        alert
+        for alert in ctx.active
+        if alert.rule in rule_names
+        and alert.is_active
+        and (subject is None or alert.subject == subject)
+    ]
+    for alert in waiting:
+        repairs = list(alert.repairs.all())
+        if repairs and repairs[-1].created_at > at:
+            continue
+        if not repairs and (alert.rule in NEEDS_REPAIR or alert.created_at >= at):
+            continue
+        if (skip and skip(alert)) or (only and not only(alert)):
+            continue
+        if any(entry.get("ref") == str(ref) for entry in alert.follow_ups):
+            continue
+        status, details = judge(alert)
+        if not repairs and status != Status.RECOVERED:
+            continue
+        entry = {"at": at.isoformat(), "ref": str(ref), "status": status, "details": details}
+        alert.follow_ups = [*alert.follow_ups, entry | {"repaired": bool(repairs)}]
+        alert.status = status
+        alert.updated_at = at
+        if status == Status.RECOVERED:
+            alert.closed_at = at
+        alert.save(update_fields=["follow_ups", "status", "updated_at", "closed_at"])
+        audit.record(
+            None,
+            "update",
+            audit.for_object(alert, client),
+            via="rules",
+            detail=f"follow-up {status}",
+        )
+
+
+def _ids(entries, field) -> set:
+    return {entry.get(field) for entry in entries}
