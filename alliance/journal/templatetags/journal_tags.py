@@ -37,10 +37,11 @@ def journal_and_notes(context, client):
     notes = Note.objects.visible_to(user).filter(client=client).select_related("author")
     recent_notes = list(notes[:RECENT])
     if recent_notes:
-        note_services.record_reads(request, recent_notes, client)
+        note_services.record_reads(request, notes=recent_notes, client=client)
     return {
         "client": client,
         "user": user,
+        "writes_notes": client.is_own_counselor(user),
         "reads_journal": reads_journal,
         "agenda": agenda,
         "recent": recent,

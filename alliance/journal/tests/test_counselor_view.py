@@ -89,3 +89,16 @@ def test_it_lets_a_new_counselor_see_what_was_shared(personas, web_as):
     assert (
         web_as(personas.c1).get(reverse("client_journal", args=[personas.a.pk])).status_code == 404
     )
+
+
+def test_it_shows_the_latest_notes_on_the_client_page_and_who_may_add_one(personas, web_as):
+    from alliance.notes import services as notes
+
+    note, _ = notes.write_note(personas.a, user=personas.c1, kind="progress", text="Steadier.")
+    url = reverse("client_detail", args=[personas.a.pk])
+    page = web_as(personas.c1).get(url).content.decode()
+    assert "Steadier." in page
+    assert "Write a note or read all notes (1)" in page
+    page = web_as(personas.supervisor).get(url).content.decode()
+    assert "All notes (1)" in page and "Write a note" not in page
+    assert AuditEvent.objects.filter(object_id=str(note.pk), actor_id=personas.supervisor.pk)

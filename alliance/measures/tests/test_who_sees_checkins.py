@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from alliance.accounts.privacy import Audience, Sees
 from alliance.alerts.thresholds import save_settings
-from alliance.measures.services import skip_prediction
 from alliance.measures.privacy import CHECK_INS, PREDICTIONS
+from alliance.measures.services import skip_prediction
 from alliance.measures.tests.helpers import add_session, give_response, wai
 
 
