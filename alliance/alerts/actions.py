@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alliance.accounts.models import Role
+from alliance.accounts.models import Role, User
 from alliance.alerts import rules
 from alliance.alerts.evaluation import Evaluation, as_rating, raise_finding
 from alliance.alerts.models import CONCERN_MAX, NOTE_MAX, Alert, Concern, Repair, RepairKind, Status
@@ -23,18 +23,18 @@ KEY_MAX = 64
 # --- The counselor's side -----------------------------------------------------------------
 
 
-def can_act(user, alert: Alert) -> bool:
+def can_act(user: User, alert: Alert) -> bool:
     """The client's counselor, and the clinic's supervisors for acknowledging."""
     return alert.client.is_own_counselor(user) or (
         user.role == Role.SUPERVISOR and user.clinic_id == alert.clinic_id
     )
 
 
-def can_repair(user, alert: Alert) -> bool:
+def can_repair(user: User, alert: Alert) -> bool:
     return alert.client.is_own_counselor(user)
 
 
-def acknowledge(alert: Alert, *, user, request=None) -> Alert:
+def acknowledge(alert: Alert, *, user: User, request=None) -> Alert:
     """Mark the alert as seen. Doing it again changes nothing."""
     if not can_act(user, alert):
         raise NotAllowed("The client's counselor or a clinic supervisor acknowledges alerts.")
@@ -72,7 +72,7 @@ def check_repair(kind: str, *, note: str) -> str:
 def record_repair(
     alert: Alert,
     *,
-    user,
+    user: User,
     kind: str,
     note: str,
     request=None,
@@ -117,7 +117,7 @@ def check_concern(text: str | None) -> str:
 
 
 def raise_concern(
-    client: Client, *, user, text: str | None, key: str = "", request=None
+    client: Client, *, user: User, text: str | None, key: str = "", request=None
 ) -> tuple[Concern, bool]:
     """The client's "something isn't working": stored with their words, and an alert for the
     counselor. Returns the concern and whether it is new (a repeated key returns the first)."""

@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.accounts.models import Clinic, User
 from alliance.alerts import rules
 from alliance.alerts.models import ClinicAlertSettings
 from alliance.audit import services as audit
@@ -38,7 +39,7 @@ def thresholds_for(clinic_id: int, *, saved: ClinicAlertSettings | None = None) 
 
 
 def save_settings(
-    clinic, *, user, thresholds: dict, show_comparison_to_clients: bool, request=None
+    clinic: Clinic, *, user: User, thresholds: dict, show_comparison_to_clients: bool, request=None
 ) -> ClinicAlertSettings:
     """Store a clinic's thresholds (checked against thresholds.json) and display choice."""
     if not user.is_clinic_wide or user.clinic_id != clinic.pk:

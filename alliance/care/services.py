@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.accounts.models import User
 from alliance.audit import services as audit
 from alliance.care.models import Attendance, Client, Session
 from alliance.care.signals import session_recorded
@@ -40,7 +41,7 @@ def check_session(date: datetime.date, *, attendance: str, duration_minutes: int
 def record_session(
     client: Client,
     *,
-    by,
+    by: User,
     date: datetime.date,
     attendance: str,
     duration_minutes: int | None = None,

@@ -5,6 +5,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from alliance.accounts.models import User
 from alliance.audit import services as audit
 from alliance.care.models import Attendance, Client, Session
 from alliance.errors import Invalid, NotAllowed
@@ -54,7 +55,7 @@ def clean_key(key: str | None) -> str:
     return key
 
 
-def check_writer(client: Client, *, user) -> None:
+def check_writer(client: Client, *, user: User) -> None:
     if not JOURNAL.can_write(user, client):
         raise NotAllowed(
             "Only the client writes in their own journal; their counselor reads the entries "
@@ -89,7 +90,7 @@ def gratitude_due(client: Client) -> Session | None:
     return None if written else session
 
 
-def agenda(client: Client, *, user):
+def agenda(client: Client, *, user: User):
     """Shared "bring up next time" entries for the next session, oldest first.
 
     An item belongs to the next session when it was shared on or after the day of the last
@@ -108,7 +109,7 @@ def agenda(client: Client, *, user):
 def write_entry(
     client: Client,
     *,
-    user,
+    user: User,
     kind: str,
     text: str,
     shared: bool = False,
@@ -174,7 +175,7 @@ def _repeat(earlier: JournalEntry, *, kind: str, text: str) -> JournalEntry:
 def update_entry(
     entry: JournalEntry,
     *,
-    user,
+    user: User,
     kind: str | None = None,
     text: str | None = None,
     shared: bool | None = None,
@@ -205,7 +206,7 @@ def update_entry(
     return entry
 
 
-def delete_entry(entry: JournalEntry, *, user, request=None) -> None:
+def delete_entry(entry: JournalEntry, *, user: User, request=None) -> None:
     client = entry.client
     check_writer(client, user=user)
     with transaction.atomic():

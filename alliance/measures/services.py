@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from alliance.accounts.models import Role
+from alliance.accounts.models import Role, User
 from alliance.audit import services as audit
 from alliance.care.models import Attendance, Client, Session
 from alliance.errors import Conflict, Invalid, NotAllowed
@@ -28,7 +28,7 @@ MAX_KEY_LENGTH = 255
 INTERVAL_CHOICES = (1, 2, 3, 4, 6, 8, 12, 0)
 
 
-def check_respondent(client: Client, *, user, instrument: Instrument) -> None:
+def check_respondent(client: Client, *, user: User, instrument: Instrument) -> None:
     """Raise `NotAllowed` unless `user` answers `instrument` for `client`.
 
     The caller has already found `client` through `Client.objects.visible_to(user)`, so a
@@ -72,7 +72,7 @@ def check_session(client: Client, *, session: Session | None) -> None:
 def submit_response(
     client: Client,
     *,
-    user,
+    user: User,
     instrument: Instrument,
     answers: dict,
     key: str,
@@ -165,7 +165,9 @@ def schedule_for(client: Client) -> CheckInSchedule:
     return CheckInSchedule.for_client(client)
 
 
-def set_schedule(client: Client, *, user, intervals: dict[str, int], request=None):
+def set_schedule(
+    client: Client, *, user: User, intervals: dict[str, int], request=None
+) -> CheckInSchedule:
     """Save the counselor's choice of forms and how often each is asked for."""
     if not client.is_own_counselor(user):
         raise NotAllowed("Only the client's counselor changes their check-ins.")
@@ -186,7 +188,7 @@ def set_schedule(client: Client, *, user, intervals: dict[str, int], request=Non
     return schedule
 
 
-def skip_prediction(session: Session, *, user, request=None) -> SkippedPrediction:
+def skip_prediction(session: Session, *, user: User, request=None) -> SkippedPrediction:
     """The counselor chooses to see the client's answers for this session without predicting."""
     client = session.client
     if not client.is_own_counselor(user):

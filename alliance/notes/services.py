@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from alliance.accounts.models import User
 from alliance.audit import services as audit
 from alliance.care.models import Client, Session
 from alliance.errors import Invalid, NotAllowed
@@ -55,7 +56,7 @@ def clean_key(key: str | None) -> str:
     return key
 
 
-def check_writer(client: Client, *, user, kind: str | None = None) -> None:
+def check_writer(client: Client, *, user: User, kind: str | None = None) -> None:
     """Refuse anyone the kind's rule does not name as a writer (an unknown kind is judged
     by the progress-note rule, so a client hears they cannot write notes at all)."""
     if not KINDS.get(kind, KINDS[NoteKind.PROGRESS]).can_write(user, client):
@@ -70,7 +71,7 @@ def check_session(client: Client, *, session: Session | None) -> None:
 def write_note(
     client: Client,
     *,
-    user,
+    user: User,
     kind: str,
     text: str,
     session: Session | None = None,
