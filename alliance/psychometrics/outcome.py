@@ -23,6 +23,9 @@ citations.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .change import classify_change
@@ -72,3 +75,60 @@ def person_outcome(
         "reliable_recovery": (recovered and reliable_improvement) if caseness_start else None,
         "measures": facts,
     }
+
+
+@dataclass(frozen=True)
+class PairedSession:
+    """One measured session: the day, and the depression and anxiety totals given at it."""
+
+    key: Any
+    day: date
+    depression: Number
+    anxiety: Number
+
+
+def paired_sessions(rows: Iterable[tuple[Any, date, str, Number]], depression: str, anxiety: str):
+    """The sessions at which both measures were answered, in order.
+
+    `rows` are (session key, day, instrument code, total), one per answered form; a form
+    answered twice at one session counts once, as its last answer. Sessions with only one of
+    the two measures are left out: the definitions pair the two at the same session.
+    """
+    by_session: dict[Any, dict] = {}
+    for key, day, code, total in rows:
+        if key is None or code not in (depression, anxiety):
+            continue
+        entry = by_session.setdefault(key, {"day": day})
+        entry[code] = total
+    paired = [
+        PairedSession(key, entry["day"], entry[depression], entry[anxiety])
+        for key, entry in by_session.items()
+        if depression in entry and anxiety in entry
+    ]
+    return sorted(paired, key=lambda pair: (pair.day, str(pair.key)))
+
+
+def course_outcome(
+    pairs: Sequence[PairedSession],
+    depression: Instrument,
+    anxiety: Instrument,
+    *,
+    until: date | None = None,
+) -> dict[str, Any] | None:
+    """The outcome from the first measured session of the course of care to the last one up
+    to `until` (all of them by default), or None with fewer than two measured sessions.
+
+    The baseline is always the first measured session: a report that starts later chooses
+    what it shows, never where change is counted from.
+    """
+    considered = [pair for pair in pairs if until is None or pair.day <= until]
+    if len(considered) < 2:
+        return None
+    first, last = considered[0], considered[-1]
+    result = person_outcome(
+        depression, first.depression, last.depression, anxiety, first.anxiety, last.anxiety
+    )
+    result["first"] = {"session": first.key, "day": first.day.isoformat()}
+    result["last"] = {"session": last.key, "day": last.day.isoformat()}
+    result["sessions_measured"] = len(considered)
+    return result

@@ -1,11 +1,14 @@
 """A person's outcome over the depression and the anxiety measure, as NHS Talking Therapies
 define it: worked examples of each definition, and properties that must hold for every pair."""
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from alliance.psychometrics import get_instrument, person_outcome
+from alliance.psychometrics.outcome import PairedSession, course_outcome, paired_sessions
 
 PHQ9, GAD7 = get_instrument("phq9"), get_instrument("gad7")
 
@@ -127,3 +130,35 @@ def test_swapping_start_and_end_swaps_improvement_and_deterioration(p1, p2, g1, 
     forward, backward = outcome(p1, p2, g1, g2), outcome(p2, p1, g2, g1)
     assert forward["reliable_improvement"] == backward["reliable_deterioration"]
     assert forward["caseness_start"] == backward["caseness_end"]
+
+
+def test_it_pairs_the_two_measures_session_by_session():
+    rows = [
+        (1, date(2026, 1, 5), "phq9", 17),
+        (1, date(2026, 1, 5), "gad7", 14),
+        (2, date(2026, 1, 12), "phq9", 15),  # no anxiety measure at session 2
+        (3, date(2026, 1, 19), "gad7", 12),
+        (3, date(2026, 1, 19), "phq9", 12),
+        (3, date(2026, 1, 19), "phq9", 11),  # answered again: the last answer counts
+        (None, date(2026, 1, 20), "phq9", 3),  # not at a session
+        (4, date(2026, 1, 26), "wai-sr", 50),
+    ]
+    pairs = paired_sessions(rows, "phq9", "gad7")
+    assert [(p.key, p.depression, p.anxiety) for p in pairs] == [(1, 17, 14), (3, 11, 12)]
+
+
+def test_it_counts_change_from_the_first_measured_session_whatever_the_period():
+    pairs = [
+        PairedSession(1, date(2026, 1, 5), 17, 14),
+        PairedSession(2, date(2026, 2, 2), 12, 9),
+        PairedSession(3, date(2026, 3, 2), 5, 5),
+    ]
+    whole = course_outcome(pairs, PHQ9, GAD7)
+    assert whole["first"]["day"] == "2026-01-05" and whole["last"]["day"] == "2026-03-02"
+    assert whole["measures"]["phq9"]["change"] == -12 and whole["recovered"] is True
+    up_to_february = course_outcome(pairs, PHQ9, GAD7, until=date(2026, 2, 28))
+    assert up_to_february["last"]["day"] == "2026-02-02"
+    assert up_to_february["measures"]["phq9"]["change"] == -5
+    assert up_to_february["recovered"] is False  # GAD-7 9 is still at or above 8
+    assert course_outcome(pairs, PHQ9, GAD7, until=date(2026, 1, 31)) is None
+    assert course_outcome(pairs[:1], PHQ9, GAD7) is None
