@@ -31,11 +31,8 @@ def code_system_url() -> str:
     return f"{canonical_base()}/CodeSystem/scores"
 
 
-def _coding(code: str, display: str | None = None) -> dict:
-    coding = {"system": LOINC, "code": code}
-    if display:
-        coding["display"] = display
-    return coding
+def _coding(code: str) -> dict:
+    return {"system": LOINC, "code": code}
 
 
 def answers_system() -> str:
@@ -96,5 +93,7 @@ def build_questionnaire(instrument: Instrument) -> Questionnaire:
     if instrument.licence:
         data["copyright"] = instrument.licence
     if instrument.loinc_panel:
-        data["code"] = [_coding(instrument.loinc_panel, instrument.name)]
+        # No display: a coding's display is the code system's own wording, not ours (the
+        # instrument's name is the title).
+        data["code"] = [_coding(instrument.loinc_panel)]
     return Questionnaire.model_validate(data)

@@ -1,9 +1,11 @@
 """Check-in answers to and from a FHIR R4B `QuestionnaireResponse`.
 
 Going out, each answer is the option's coding (LOINC where the option has a LOINC answer code)
-or a decimal for a visual-analogue line. Coming in, an answer may be given as that coding, as
-an integer or decimal value, or as a coding whose code is the option's value; every problem is
-collected (not only the first) so the caller can answer one `OperationOutcome` naming each.
+or a number for a visual-analogue line (or for a value no option of the current definition
+holds, so that an old response is still exported as it was given). Coming in, an answer may be
+given as that coding, as an integer or decimal value, or as a coding whose code is the option's
+value; every problem is collected (not only the first) so the caller can answer one
+`OperationOutcome` naming each.
 """
 
 from __future__ import annotations
@@ -23,30 +25,42 @@ from alliance.interop.fhir.questionnaire import (
 )
 from alliance.psychometrics import Instrument
 
+# More than this many structural faults are not worth listing one by one.
+MAX_ISSUES = 20
+
 
 def answer_entry(item, value) -> dict:
-    if item.vas is not None:
-        return {"valueDecimal": value}
-    for option in item.options:
-        if option.value == value:
-            return {"valueCoding": option_coding(option)}
-    raise ValueError(f"{value!r} is not an answer to {item.id}")
+    if item.vas is None:
+        for option in item.options:
+            if option.value == value:
+                return {"valueCoding": option_coding(option)}
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"valueInteger": value}
+    return {"valueDecimal": value}
 
 
-def build_response(
+def response_data(
     instrument: Instrument,
     answers: dict[str, Any],
     *,
     resource_id: str,
     patient_reference: str,
     authored: str,
-    author_reference: str | None = None,
+    version: str | None = None,
+    author: dict | None = None,
     encounter_reference: str | None = None,
-) -> QuestionnaireResponse:
+    identifier: dict | None = None,
+) -> dict:
+    """The resource as data, for a caller that validates it (`build_response`, or a Bundle or
+    Bulk Data writer that validates each resource it emits)."""
     data: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "id": resource_id,
-        "questionnaire": f"{questionnaire_url(instrument.code)}|{instrument.version}",
+    }
+    if identifier:
+        data["identifier"] = identifier
+    data |= {
+        "questionnaire": f"{questionnaire_url(instrument.code)}|{version or instrument.version}",
         "status": "completed",
         "subject": {"reference": patient_reference},
         "authored": authored,
@@ -60,17 +74,24 @@ def build_response(
             if item.id in answers
         ],
     }
-    if author_reference:
-        data["author"] = {"reference": author_reference}
+    if author:
+        data["author"] = author
     if encounter_reference:
         data["encounter"] = {"reference": encounter_reference}
-    return QuestionnaireResponse.model_validate(data)
+    return data
+
+
+def build_response(
+    instrument: Instrument, answers: dict[str, Any], **fields
+) -> QuestionnaireResponse:
+    return QuestionnaireResponse.model_validate(response_data(instrument, answers, **fields))
 
 
 class Problems(Exception):
-    """What is wrong with a resource that was sent: `issues` as (where, what) pairs."""
+    """What is wrong with a resource that was sent: `issues` as (where, what) pairs, `where`
+    a FHIRPath expression, or None for a fault outside the resource (its JSON, a header)."""
 
-    def __init__(self, issues: list[tuple[str, str]]):
+    def __init__(self, issues: list[tuple[str | None, str]]):
         super().__init__("; ".join(f"{where}: {what}" for where, what in issues))
         self.issues = issues
 
@@ -84,7 +105,7 @@ class Problems(Exception):
                         "severity": "error",
                         "code": "invalid",
                         "diagnostics": what,
-                        "expression": [where],
+                        **({"expression": [where]} if where else {}),
                     }
                     for where, what in self.issues
                 ],
@@ -105,7 +126,7 @@ def instrument_code_of(questionnaire: str | None, instruments: dict[str, Instrum
                     [
                         (
                             "QuestionnaireResponse.questionnaire",
-                            f"Version {version} of {code} is not known here "
+                            f"Version {version[:20]} of {code} is not known here "
                             f"(this server has version {instrument.version}).",
                         )
                     ]
@@ -116,12 +137,11 @@ def instrument_code_of(questionnaire: str | None, instruments: dict[str, Instrum
     )
 
 
-def parse_response(body: Any, instruments: dict[str, Instrument]) -> tuple[Instrument, dict]:
-    """The instrument and the answers (item id → value) in a QuestionnaireResponse.
-
-    Raises `Problems` naming every fault: not a valid resource, an unknown questionnaire, an
-    unknown `linkId`, an answer outside the item's options, an unanswered item.
-    """
+def read_resource(
+    body: Any, instruments: dict[str, Instrument]
+) -> tuple[QuestionnaireResponse, Instrument]:
+    """The resource and the instrument it answers; `Problems` when it is not a valid, completed
+    QuestionnaireResponse to one of `instruments`."""
     if not isinstance(body, dict) or body.get("resourceType") != "QuestionnaireResponse":
         raise Problems([("resourceType", "Send a FHIR QuestionnaireResponse.")])
     try:
@@ -133,12 +153,18 @@ def parse_response(body: Any, instruments: dict[str, Instrument]) -> tuple[Instr
                     ".".join(str(part) for part in problem["loc"]) or "QuestionnaireResponse",
                     problem["msg"],
                 )
-                for problem in error.errors()[:20]
+                for problem in error.errors()[:MAX_ISSUES]
             ]
         ) from None
     instrument = instruments[instrument_code_of(resource.questionnaire, instruments)]
     if resource.status != "completed":
         raise Problems([("QuestionnaireResponse.status", "Only a completed response is stored.")])
+    return resource, instrument
+
+
+def read_answers(resource: QuestionnaireResponse, instrument: Instrument) -> dict[str, Any]:
+    """The answers (item id → value); `Problems` naming every unknown `linkId`, answer
+    outside its item's options and unanswered item."""
     issues: list[tuple[str, str]] = []
     answers: dict[str, Any] = {}
     present: set[str] = set()
@@ -164,8 +190,18 @@ def parse_response(body: Any, instruments: dict[str, Instrument]) -> tuple[Instr
         if item.id not in present:
             issues.append(("QuestionnaireResponse.item", f"{item.id} is not answered."))
     if issues:
-        raise Problems(issues)
-    return instrument, answers
+        raise Problems(issues[:MAX_ISSUES])
+    return answers
+
+
+def parse_response(body: Any, instruments: dict[str, Instrument]) -> tuple[Instrument, dict]:
+    """The instrument and the answers (item id → value) in a QuestionnaireResponse.
+
+    Raises `Problems` naming every fault: not a valid resource, an unknown questionnaire, an
+    unknown `linkId`, an answer outside the item's options, an unanswered item.
+    """
+    resource, instrument = read_resource(body, instruments)
+    return instrument, read_answers(resource, instrument)
 
 
 def _value(item, answer):
@@ -185,7 +221,8 @@ def _value(item, answer):
                 return option.value
             if coding.system == answers_system() and coding.code == str(option.value):
                 return option.value
-        raise ValueError(f"{coding.code!r} is not one of the answers to {item.id}.")
+        code = (coding.code or "")[:64]
+        raise ValueError(f"{code!r} is not one of the answers to {item.id}.")
     number = answer.valueInteger
     if number is None and answer.valueDecimal is not None:
         number = answer.valueDecimal
@@ -193,5 +230,5 @@ def _value(item, answer):
         for option in item.options:
             if Decimal(str(option.value)) == Decimal(str(number)):
                 return option.value
-        raise ValueError(f"{number} is not one of the answers to {item.id} ({allowed}).")
+        raise ValueError(f"{str(number)[:32]} is not one of the answers to {item.id} ({allowed}).")
     raise ValueError(f"{item.id} is answered with one of its options ({allowed}).")

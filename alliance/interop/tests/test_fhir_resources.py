@@ -37,7 +37,8 @@ def test_it_publishes_the_loinc_codes_of_panel_items_and_answers(code, panel, it
     data = as_json(build_questionnaire(get_instrument(code)))
     Questionnaire.model_validate(data)  # a round trip through the R4B model
     assert data["url"] == questionnaire_url(code) and data["version"] == "1"
-    assert data["code"] == [{"system": "http://loinc.org", "code": panel, "display": data["title"]}]
+    # A coding's display would be LOINC's own wording; the instrument's name is the title.
+    assert data["code"] == [{"system": "http://loinc.org", "code": panel}]
     assert [item["code"][0]["code"] for item in data["item"]] == items
     assert all(item["code"][0]["system"] == "http://loinc.org" for item in data["item"])
     for item in data["item"]:
