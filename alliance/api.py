@@ -97,6 +97,7 @@ def _register_routers():
     from alliance.measures.api import router as measures_router
     from alliance.notes.api import router as notes_router
     from alliance.reports.api import router as reports_router
+    from alliance.reports.clinic_api import router as clinic_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", care_router)
@@ -108,6 +109,7 @@ def _register_routers():
     api.add_router("/", journal_router)
     api.add_router("/", notes_router)
     api.add_router("/", reports_router)
+    api.add_router("/", clinic_router)
     api.add_router("/", interop_router)
 
 

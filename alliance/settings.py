@@ -190,6 +190,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The clinic figures read from a replica when one is named: a second database used only for
+# those reads (alliance.reports.analytics), never written. Under test it mirrors the default.
+if os.environ.get("ALLIANCE_ANALYTICS_DATABASE_URL"):
+    DATABASES["analytics"] = dj_database_url.parse(
+        os.environ["ALLIANCE_ANALYTICS_DATABASE_URL"], conn_max_age=60
+    )
+    DATABASES["analytics"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -430,3 +430,222 @@ def _table(series: list[Series]) -> tuple[list[str], list[list[str]]]:
                 row.append(point.note if point and point.note else "–")
         rows.append(row)
     return columns, rows
+
+
+# --- Scatter and bar charts (the clinic figures) ---------------------------------------------
+
+
+class _NumberPlot:
+    """A plot whose x axis is a number (not a date); the y axis as in `_Plot`."""
+
+    def __init__(self, x_min, x_max, y_min, y_max, *, left=LEFT, height=HEIGHT):
+        self.x_min, self.x_max = x_min, x_max
+        self.y_min, self.y_max = y_min, y_max
+        self.left, self.right = left, WIDTH - RIGHT
+        self.top, self.bottom = TOP, height - BOTTOM
+
+    def x(self, value: float) -> float:
+        share = (value - self.x_min) / (self.x_max - self.x_min)
+        return self.left + (self.right - self.left) * share
+
+    def y(self, value: float) -> float:
+        share = (value - self.y_min) / (self.y_max - self.y_min)
+        return self.bottom - (self.bottom - self.top) * share
+
+
+def _number_x_axis(plot: _NumberPlot, x_label: str, *, grid: bool = False) -> str:
+    step = nice_step(plot.x_max - plot.x_min)
+    tick = math.ceil(plot.x_min / step) * step
+    out = [
+        f'<line x1="{_f(plot.left)}" y1="{_f(plot.bottom)}" x2="{_f(plot.right)}" '
+        f'y2="{_f(plot.bottom)}" stroke="{INK}" stroke-width="1"/>'
+    ]
+    while tick <= plot.x_max + 1e-9:
+        x = plot.x(tick)
+        if grid:
+            out.append(
+                f'<line x1="{_f(x)}" y1="{_f(plot.top)}" x2="{_f(x)}" y2="{_f(plot.bottom)}" '
+                f'stroke="{GRID}" stroke-width="1"/>'
+            )
+        out.append(
+            f'<line x1="{_f(x)}" y1="{_f(plot.bottom)}" x2="{_f(x)}" y2="{_f(plot.bottom + 5)}" '
+            f'stroke="{INK}" stroke-width="1"/>'
+            f'<text x="{_f(x)}" y="{_f(plot.bottom + 5 + FONT_SIZE)}" text-anchor="middle" '
+            f'fill="{INK}">{number(tick)}</text>'
+        )
+        tick += step
+    middle = (plot.left + plot.right) / 2
+    out.append(
+        f'<text x="{_f(middle)}" y="{_f(plot.bottom + 8 + 2 * FONT_SIZE)}" text-anchor="middle" '
+        f'fill="{INK}" font-size="{FONT_SIZE - 2}">{escape(x_label)}</text>'
+    )
+    return '<g aria-hidden="true">' + "".join(out) + "</g>"
+
+
+def _svg(chart_id: str, title: str, description: str, parts: list[str], height=HEIGHT) -> str:
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    return (
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {_f(height)}" role="img" '
+        f'aria-labelledby="{title_id}" aria-describedby="{desc_id}" '
+        'xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="DejaVu Sans, Verdana, sans-serif" font-size="{FONT_SIZE}">'
+        f'<title id="{title_id}">{escape(title)}</title>'
+        f'<desc id="{desc_id}">{escape(description)}</desc>' + "".join(parts) + "</svg>"
+    )
+
+
+def scatter_chart(
+    *,
+    chart_id: str,
+    title: str,
+    points: list[tuple[float, float]],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    x_label: str,
+    y_label: str,
+    columns: list[str],
+    references: tuple[Reference, ...] = (),
+    explanation: str = "",
+) -> Chart:
+    """One marker per (x, y) pair, e.g. one per client, on number axes; the table lists the
+    pairs in order of x."""
+    (x_min, x_max), (y_min, y_max) = x_range, y_range
+    if x_max <= x_min or y_max <= y_min:
+        raise ValueError("each axis needs its maximum above its minimum")
+    plot = _NumberPlot(x_min, x_max, y_min, y_max)
+    parts = [_y_axis(plot, y_label), _number_x_axis(plot, x_label, grid=True)]
+    lines = [_reference(plot, ref) for ref in references]
+    parts += [line for line, _ in lines]
+    style = STYLES[0]
+    markers = [
+        marker(style.marker, plot.x(x), plot.y(y), style.colour, 4.5)
+        for x, y in points
+        if x_min <= x <= x_max and y_min <= y <= y_max
+    ]
+    parts.append('<g aria-hidden="true" fill-opacity="0.7">' + "".join(markers) + "</g>")
+    labels = [label for _, label in lines if label]
+    if labels:
+        parts.append('<g aria-hidden="true">' + "".join(labels) + "</g>")
+    sentences = [explanation] if explanation else []
+    sentences.append(
+        f"{len(points)} points, {x_label} across and {y_label} up."
+        if points
+        else "No points to show."
+    )
+    sentences += [f"A dashed line at {number(ref.value)}: {ref.label}." for ref in references]
+    description = " ".join(sentences)
+    rows = [[number(x), number(y)] for x, y in sorted(points)]
+    return Chart(
+        chart_id,
+        title,
+        description,
+        _svg(chart_id, title, description, parts),
+        [],
+        title,
+        columns,
+        rows,
+        explanation,
+    )
+
+
+BAR_HEIGHT, BAR_GAP, GROUP_GAP, NAME_WIDTH = 14, 3, 16, 150
+
+
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    groups: list[str],
+    bars: list[str],
+    values: list[list[float | None]],
+    x_label: str,
+    missing: str = "too few to say",
+    explanation: str = "",
+) -> Chart:
+    """Horizontal bars either side of zero: for each group (say a counselor) one bar per name
+    in `bars` (say a subscale), each labelled with its name and value, so that neither colour
+    nor position alone tells them apart. A group whose values are all None says `missing`."""
+    if len(values) != len(groups) or any(len(row) != len(bars) for row in values):
+        raise ValueError("one value per bar for every group")
+    known = [abs(v) for row in values for v in row if v is not None]
+    reach = max([1.0, *known])
+    step = nice_step(2 * reach)
+    reach = math.ceil(reach / step) * step
+    group_height = len(bars) * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
+    height = TOP + max(1, len(groups)) * group_height + BOTTOM
+    plot = _NumberPlot(-reach, reach, 0, 1, left=NAME_WIDTH, height=height)
+    parts = [_number_x_axis(plot, x_label, grid=True)]
+    zero = plot.x(0)
+    shapes, words = [], []
+    for index, (group, row) in enumerate(zip(groups, values, strict=True)):
+        top = TOP + index * group_height
+        middle = top + (len(bars) * (BAR_HEIGHT + BAR_GAP)) / 2
+        words.append(label(NAME_WIDTH - 8, middle + 4, group, anchor="end", colour=INK))
+        if all(v is None for v in row):
+            words.append(label(zero + 6, middle + 4, missing))
+            continue
+        for position, (name, value) in enumerate(zip(bars, row, strict=True)):
+            y = top + position * (BAR_HEIGHT + BAR_GAP)
+            style = STYLES[position % len(STYLES)]
+            if value is None:
+                words.append(label(zero + 6, y + BAR_HEIGHT - 3, f"{name}: {missing}"))
+                continue
+            x = plot.x(value)
+            left, width = min(x, zero), abs(x - zero)
+            shapes.append(
+                f'<rect x="{_f(left)}" y="{_f(y)}" width="{_f(max(width, 1))}" '
+                f'height="{BAR_HEIGHT}" fill="{style.colour}"/>'
+            )
+            text = f"{name} {_signed(value)}"
+            if value >= 0:
+                words.append(label(max(x, zero) + 4, y + BAR_HEIGHT - 3, text))
+            else:
+                words.append(label(min(x, zero) - 4, y + BAR_HEIGHT - 3, text, anchor="end"))
+    parts.append(
+        f'<line x1="{_f(zero)}" y1="{_f(plot.top)}" x2="{_f(zero)}" y2="{_f(plot.bottom)}" '
+        f'stroke="{INK}" stroke-width="1.5" aria-hidden="true"/>'
+    )
+    parts.append('<g aria-hidden="true">' + "".join(shapes) + "</g>")
+    parts.append('<g aria-hidden="true">' + "".join(words) + "</g>")
+    sentences = [explanation] if explanation else []
+    for group, row in zip(groups, values, strict=True):
+        if all(v is None for v in row):
+            sentences.append(f"{group}: {missing}.")
+            continue
+        shown = ", ".join(
+            f"{name} {missing if v is None else _signed(v)}"
+            for name, v in zip(bars, row, strict=True)
+        )
+        sentences.append(f"{group}: {shown}.")
+    description = " ".join(sentences)
+    rows = [
+        [group, *(missing if v is None else _signed(v) for v in row)]
+        for group, row in zip(groups, values, strict=True)
+    ]
+    legend = [
+        LegendEntry(name, STYLES[i % len(STYLES)], _bar_swatch(STYLES[i % len(STYLES)]))
+        for i, name in enumerate(bars)
+    ]
+    return Chart(
+        chart_id,
+        title,
+        description,
+        _svg(chart_id, title, description, parts, height),
+        legend,
+        title,
+        ["", *bars],
+        rows,
+        explanation,
+    )
+
+
+def _signed(value: float) -> str:
+    return ("+" if value > 0 else "") + number(value)
+
+
+def _bar_swatch(style: Style) -> str:
+    return (
+        '<svg class="chart-swatch" viewBox="0 0 36 14" width="36" height="14" aria-hidden="true" '
+        'focusable="false" xmlns="http://www.w3.org/2000/svg">'
+        f'<rect x="1" y="2" width="34" height="10" fill="{style.colour}"/></svg>'
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliance.reports import views
+from alliance.reports import clinic_views, views
 
 urlpatterns = [
     path("progress/", views.my_progress, name="my_progress"),
@@ -12,4 +12,8 @@ urlpatterns = [
     ),
     path("clients/<int:client_id>/report.pdf", views.client_report, name="client_report"),
     path("clients/<int:client_id>/timeline/", views.client_timeline, name="client_timeline"),
+    path("clinic/outcomes/", clinic_views.clinic_outcomes, name="clinic_outcomes"),
+    path("clinic/outcomes.csv", clinic_views.clinic_outcomes_csv, name="clinic_outcomes_csv"),
+    path("practice/", clinic_views.my_practice, name="my_practice"),
+    path("practice/outcomes.csv", clinic_views.my_practice_csv, name="my_practice_csv"),
 ]

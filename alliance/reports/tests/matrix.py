@@ -2,6 +2,8 @@ from alliance.tests.access import Entry, operations, pages
 
 CLIENTS = {"a": 200, "b": 200, "d": 200, "other_client": 200}
 CLINIC_1_STAFF = {"admin": 200, "supervisor": 200, "c1": 200}
+CLINIC_WIDE = {"admin": 200, "supervisor": 200}
+COUNSELORS = {"c1": 200, "c2": 200, "other_counselor": 200}
 
 
 def amira(p, who):
@@ -14,6 +16,11 @@ WEB = {
     "client_progress_charts": Entry(pages(404, **CLINIC_1_STAFF), kwargs=amira),
     "client_report": Entry(pages(404, **CLINIC_1_STAFF), kwargs=amira),
     "client_timeline": Entry(pages(404, **CLINIC_1_STAFF), kwargs=amira),
+    # Each counselor has a practice page of their own; the clinic's page is for clinic-wide roles.
+    "clinic_outcomes": Entry(pages(404, **CLINIC_WIDE)),
+    "clinic_outcomes_csv": Entry(pages(404, **CLINIC_WIDE)),
+    "my_practice": Entry(pages(404, **COUNSELORS)),
+    "my_practice_csv": Entry(pages(404, **COUNSELORS)),
 }
 
 API = {
@@ -21,4 +28,6 @@ API = {
     ("GET", "/api/v1/clients/{client_id}/report.pdf"): Entry(
         operations(404, a=200, **CLINIC_1_STAFF), kwargs=amira
     ),
+    # Every staff member sees figures: their clinic's, or a counselor their own.
+    ("GET", "/api/v1/clinic/outcomes"): Entry(operations(404, **CLINIC_WIDE, **COUNSELORS)),
 }
