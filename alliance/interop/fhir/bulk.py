@@ -31,7 +31,7 @@ from alliance.care.models import Client, Session
 from alliance.goals.models import Goal, Rating
 from alliance.homework.models import Task, TaskStatus
 from alliance.interop.fhir.questionnaire import build_questionnaire
-from alliance.interop.fhir.record import Resources, validated
+from alliance.interop.fhir.record import Resources, Validator
 from alliance.measures.models import Response
 
 TYPES = (
@@ -69,9 +69,10 @@ class Files:
             for kind in TYPES
         }
         self.written = Written()
+        self.validate = Validator()
 
     def write(self, data: dict) -> None:
-        validated(data)
+        self.validate(data)
         self.write_valid(data["resourceType"], json.dumps(data, ensure_ascii=False))
 
     def write_valid(self, kind: str, line: str) -> None:

@@ -23,7 +23,7 @@ from fhir.resources.R4B.bundle import Bundle
 from alliance.care.models import Client, Session
 from alliance.goals.models import Goal, Rating
 from alliance.homework.models import Task, TaskStatus
-from alliance.interop.fhir.record import Resources, instant, validated
+from alliance.interop.fhir.record import Resources, Validator, instant
 from alliance.measures.models import Response
 
 
@@ -84,6 +84,7 @@ def client_bundle(client: Client, user) -> dict:
     }
     # A Bundle does not check the resources inside it, so each is validated by its own model;
     # the Bundle is then checked with those models in place (cheap: they are not re-validated).
+    validated = Validator()
     Bundle.model_validate(
         head
         | {

@@ -2,7 +2,8 @@
 a clinic's Bulk Data export (`bulk`).
 
 Each builder returns the resource as data; whoever emits it validates it first with its R4B
-model (`validated`), so nothing leaves Alliance that `fhir.resources` has not accepted. The
+model (`validated`, or a `Validator` for many), so nothing leaves Alliance that
+`fhir.resources` has not accepted. The
 data is written as it was validated, which the tests check is exactly the model's own JSON:
 serialising through the models costs four times their validation, which matters for a clinic's
 million check-ins.
@@ -31,15 +32,21 @@ What is chosen where FHIR leaves a choice:
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime
 
 from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse,
+    QuestionnaireResponseItem,
+)
+from fhir.resources.R4B.reference import Reference
 
 from alliance.interop.fhir.questionnaire import LOINC, canonical_base, code_system_url
 from alliance.interop.fhir.responses import response_data
@@ -79,6 +86,66 @@ def validated(data: dict):
     return MODELS[data["resourceType"]].model_validate(data)
 
 
+class Validator:
+    """Validates many resources with their R4B models, as `validated` does, for less.
+
+    The parts that repeat from resource to resource come from a small set: each answered item
+    of a check-in is one form's item with one of its answers, an Observation's category and
+    code are one of a few, and the references to a client and a session recur with each of
+    their resources. Each distinct part is validated once by its own R4B element model and the
+    validated element is reused where the same part recurs: validating the same data again
+    would give the same result. The resource around the parts is validated in full every time.
+    At most `MAX_PARTS` parts are kept (then the store starts afresh), so memory stays flat
+    however many resources pass.
+    """
+
+    PARTS = {
+        "QuestionnaireResponse": {
+            "item": QuestionnaireResponseItem,
+            "subject": Reference,
+            "author": Reference,
+            "encounter": Reference,
+        },
+        "Observation": {
+            "category": CodeableConcept,
+            "code": CodeableConcept,
+            "subject": Reference,
+            "performer": Reference,
+            "encounter": Reference,
+        },
+        "Encounter": {"subject": Reference},
+    }
+    MAX_PARTS = 10_000
+
+    def __init__(self):
+        self.parts: dict[tuple, object] = {}
+
+    def __call__(self, data: dict):
+        kind = data["resourceType"]
+        parts = self.PARTS.get(kind)
+        if parts:
+            data = dict(data)
+            for name, model in parts.items():
+                value = data.get(name)
+                if isinstance(value, list):
+                    data[name] = [self._part(model, element) for element in value]
+                elif value is not None:
+                    data[name] = self._part(model, value)
+        return MODELS[kind].model_validate(data)
+
+    def _part(self, model, value):
+        # repr is cheap and the builders write each part's keys in one order; an equal part
+        # written in another order is only a miss, validated afresh.
+        key = (model, repr(value))
+        found = self.parts.get(key)
+        if found is None:
+            found = model.model_validate(value)
+            if len(self.parts) >= self.MAX_PARTS:
+                self.parts.clear()
+            self.parts[key] = found
+        return found
+
+
 def instant(moment: datetime) -> str:
     """A FHIR dateTime/instant in UTC, written as the R4B models write it."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
@@ -101,13 +168,16 @@ class Resources:
         self.scores_system = code_system_url()
         self.attendance_url = self.extension_url("attendance")
         self.identifier_system = f"{self.base}/responses"
+        # A client's and a session's ids are asked for again with each of their resources;
+        # a bounded cache keeps memory flat.
+        self.id = functools.lru_cache(maxsize=4096)(self._id)
 
     def extension_url(self, name: str) -> str:
         return f"{self.base}/StructureDefinition/{name}"
 
     # -- ids and references --------------------------------------------------------------
 
-    def id(self, kind: str, key) -> str:
+    def _id(self, kind: str, key) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.base}/{kind}/{key}"))
 
     def reference(self, kind: str, key) -> str:

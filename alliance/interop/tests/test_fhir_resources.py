@@ -143,3 +143,20 @@ def test_it_refuses_a_coding_from_another_answer_list():
     body = response_json()
     body["item"][0]["answer"] = [{"valueCoding": {"system": "http://loinc.org", "code": "LA33-6"}}]
     assert any("'LA33-6' is not one of the answers" in what for _, what in problems(body))
+
+
+def test_the_validator_refuses_what_the_models_refuse_however_often_a_part_recurs():
+    from pydantic import ValidationError
+
+    from alliance.interop.fhir.record import Validator, validated
+
+    validate = Validator()
+    good = response_json()
+    for _ in range(2):  # the second time, every item is one already validated
+        assert validate(good).model_dump_json() == validated(good).model_dump_json()
+    bad_item = response_json()
+    bad_item["item"][0]["answer"] = [{"valueCoding": {"code": "LA6568-5"}, "valueInteger": 0}]
+    bad_root = response_json() | {"authored": "last Tuesday"}
+    for body in (bad_item, bad_item, bad_root):
+        with pytest.raises(ValidationError):
+            validate(body)
