@@ -9,6 +9,16 @@ from django.utils import timezone
 from alliance.accounts.models import Role, User
 from alliance.alerts import rules
 from alliance.alerts.evaluation import Evaluation, as_rating, raise_finding
+from alliance.alerts.families import (
+    ACTION_NOUNS,
+    ALLIANCE,
+    BEHAVIOUR,
+    OUTCOME,
+    RISK,
+    actions_for,
+    closes_by_review,
+    family,
+)
 from alliance.alerts.models import CONCERN_MAX, NOTE_MAX, Alert, Concern, Repair, RepairKind, Status
 from alliance.alerts.thresholds import thresholds_for
 from alliance.audit import services as audit
@@ -31,7 +41,17 @@ def can_act(user: User, alert: Alert) -> bool:
 
 
 def can_repair(user: User, alert: Alert) -> bool:
-    return alert.client.is_own_counselor(user)
+    """Who records what was done: the client's counselor; for a risk alert, a clinic supervisor
+    too, since safety cannot wait for the counselor's next working day."""
+    if alert.client.is_own_counselor(user):
+        return True
+    return family(alert.rule) == RISK and can_act(user, alert)
+
+
+def accepts_actions(alert: Alert) -> bool:
+    """Whether anything more can be recorded about the alert: while it is open, and, for an
+    outcome or risk alert, after its review too (a safety plan agreed after the assessment)."""
+    return alert.is_active or (closes_by_review(alert.rule) and alert.status == Status.REVIEWED)
 
 
 def acknowledge(alert: Alert, *, user: User, request=None) -> Alert:
@@ -57,14 +77,33 @@ def acknowledge(alert: Alert, *, user: User, request=None) -> Alert:
     return alert
 
 
-def check_repair(kind: str, *, note: str) -> str:
-    """The rules a repair record follows, shared by the page and the API; returns the note."""
+WRONG_FAMILY = {
+    RISK: "A risk alert takes risk actions ({kinds}), not a rupture repair or another kind.",
+    OUTCOME: "An outcome alert takes a review ({kinds}).",
+    ALLIANCE: "This alert takes a repair ({kinds}).",
+    BEHAVIOUR: "This alert takes a repair ({kinds}).",
+}
+
+
+def check_repair(kind: str, *, note: str, rule: str = "alliance") -> str:
+    """The rules an action about an alert of `rule` follows, shared by the page and the API:
+    a kind that alert's family accepts, and a note where the kind needs one. Returns the
+    note."""
+    accepted = {action.kind: action for action in actions_for(rule)}
     if kind not in RepairKind.values:
-        raise Invalid(f"Kind must be one of {', '.join(RepairKind.values)}.", field="kind")
+        raise Invalid(f"Kind must be one of {', '.join(accepted)}.", field="kind")
+    if kind not in accepted:
+        message = WRONG_FAMILY[family(rule)].format(kinds=", ".join(accepted))
+        raise Invalid(message, field="kind")
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise Invalid(f"The note can be at most {NOTE_MAX} characters.", field="note")
-    if kind == RepairKind.OTHER and not note:
+    if accepted[kind].note_required and not note:
+        if family(rule) == RISK:
+            raise Invalid(
+                "Write what was done and agreed in the note: it is part of the risk record.",
+                field="note",
+            )
         raise Invalid("Describe what you did in the note.", field="note")
     return note
 
@@ -78,20 +117,32 @@ def record_repair(
     request=None,
     at: datetime | None = None,
 ) -> Repair:
-    """Record what the counselor did; the alert then waits for the client's next check-in."""
+    """Record what was done about an alert.
+
+    A repair of an alliance or behaviour alert sets it waiting for the client's next check-in.
+    A review of an outcome alert, or a risk action on a risk alert, closes it: those alerts
+    close only this way (`families`).
+    """
     if not can_repair(user, alert):
+        if family(alert.rule) == RISK:
+            raise NotAllowed("The client's counselor or a clinic supervisor records a risk review.")
         raise NotAllowed("Only the client's counselor records a repair.")
-    note = check_repair(kind, note=note)
-    if alert.status == Status.RECOVERED:
+    note = check_repair(kind, note=note, rule=alert.rule)
+    if not accepts_actions(alert):
         raise Conflict("This alert has already recovered; there is nothing to repair.")
     at = at or timezone.now()
     with transaction.atomic():
         repair = Repair.objects.create(
             alert=alert, kind=kind, note=note, recorded_by=user, created_at=at
         )
-        alert.status = Status.REPAIRED
-        alert.updated_at = at
         fields = ["status", "updated_at"]
+        if closes_by_review(alert.rule):
+            if alert.is_active:
+                alert.status, alert.closed_at = Status.REVIEWED, at
+                fields.append("closed_at")
+        else:
+            alert.status = Status.REPAIRED
+        alert.updated_at = at
         if alert.acknowledged_at is None:
             alert.acknowledged_at, alert.acknowledged_by = at, user
             fields += ["acknowledged_at", "acknowledged_by"]
@@ -101,7 +152,7 @@ def record_repair(
             "create",
             [audit.for_object(repair, alert.client), audit.for_object(alert, alert.client)],
             actor=user,
-            detail="repair",
+            detail=ACTION_NOUNS[family(alert.rule)],
         )
     return repair
 

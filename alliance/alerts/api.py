@@ -17,7 +17,7 @@ from alliance.access import get_visible_or_404
 from alliance.alerts import actions, comparison
 from alliance.alerts.models import CONCERN_MAX, NOTE_MAX, Alert, RepairKind
 from alliance.alerts.models import Status as AlertStatus
-from alliance.alerts.presenting import alert_detail_out, alert_out
+from alliance.alerts.presenting import alert_detail_out, alert_out, concern_of
 from alliance.audit import services as audit
 from alliance.care.api import visible_client
 from alliance.schemas import Detail
@@ -57,13 +57,36 @@ class RepairOut(Schema):
     created_at: datetime
 
 
+class ActionOut(Schema):
+    kind: str
+    label: str
+    note_required: bool
+
+
+class ConcernOut(Schema):
+    id: int
+    client_id: int
+    text: str
+    created_at: datetime
+
+
 class AlertDetailOut(AlertOut):
     title: str
+    status_text: str
     acknowledged_at: datetime | None
     acknowledged_by_id: int | None
     closed_at: datetime | None
+    actions: list[ActionOut] = Field(
+        description="The kinds of action this alert accepts now: rupture repairs for an "
+        "alliance alert, reviews for an outcome alert, risk actions for a risk alert; empty "
+        "once it is closed for good."
+    )
     repairs: list[RepairOut]
     follow_ups: list[dict[str, Any]]
+    concern: ConcernOut | None = Field(
+        description="For an alert raised by the client saying something isn't working: "
+        "their words, as they wrote them."
+    )
 
 
 class RepairIn(Schema):
@@ -78,17 +101,11 @@ class StatusFilter(enum.StrEnum):
     REPAIRED = AlertStatus.REPAIRED.value
     STILL_LOW = AlertStatus.STILL_LOW.value
     RECOVERED = AlertStatus.RECOVERED.value
+    REVIEWED = AlertStatus.REVIEWED.value
 
 
 class ConcernIn(Schema):
     text: str | None = Field(None, max_length=CONCERN_MAX)
-
-
-class ConcernOut(Schema):
-    id: int
-    client_id: int
-    text: str
-    created_at: datetime
 
 
 class PartsOut(Schema):
@@ -182,9 +199,15 @@ def list_alerts(
 
 @router.get("/alerts/{alert_id}", response=AlertDetailOut, summary="One alert")
 def get_alert(request, alert_id: int):
+    """The alert with its evidence, follow-ups, what has been recorded about it, the kinds of
+    action it accepts (`actions`) and, for a concern, the client's own words (`concern`)."""
     alert = _visible_alert(request, alert_id)
-    audit.record(request, "read", audit.for_object(alert, alert.client))
-    return alert_detail_out(alert, request.user)
+    concern = concern_of(alert)
+    targets = [audit.for_object(alert, alert.client)]
+    if concern is not None:
+        targets.append(audit.for_object(concern, alert.client))
+    audit.record(request, "read", targets)
+    return alert_detail_out(alert, request.user, concern)
 
 
 @router.post(
@@ -202,12 +225,18 @@ def acknowledge_alert(request, alert_id: int):
 @router.post(
     "/alerts/{alert_id}/repair",
     response={201: AlertDetailOut, 403: Detail, 409: Detail},
-    summary="Record a repair",
+    summary="Record a repair, a review or a risk action",
 )
 def repair_alert(request, alert_id: int, payload: RepairIn):
-    """What the counselor did (`kind`, and a `note`, required for kind `other`). The alert then
-    waits for the client's next check-in: `recovered` when the measure is back at its earlier
-    level, otherwise `still_low`, followed up again at the next one."""
+    """What was done (`kind`, one of the alert's `actions`, and a `note`, required where the
+    action says so). A kind the alert does not accept is a 422: a rupture repair on a risk
+    alert, say.
+
+    After a repair an alliance or behaviour alert waits for the client's next check-in:
+    `recovered` when the measure is back at its earlier level, otherwise `still_low`, followed
+    up again at the next one. A review closes an outcome alert, and a risk action a risk
+    alert (`reviewed`): those never close on later scores. The client's counselor records;
+    a clinic supervisor may record a risk review too."""
     alert = _visible_alert(request, alert_id)
     actions.record_repair(
         alert, user=request.user, kind=payload.kind.value, note=payload.note, request=request

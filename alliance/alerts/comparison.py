@@ -114,32 +114,76 @@ LOCKED_SUMMARY = (
 )
 
 
-def observed_in(evidence: dict) -> int | None:
-    """The check-in an alert's evidence, or a follow-up's details, was read from, if any.
+BASELINE_WITHHELD = (
+    "The client's earlier alliance answers this is compared with are hidden until you record "
+    "your prediction for their sessions, or choose to skip predicting."
+)
+# Where alert evidence and follow-ups name the check-ins they were read from.
+RESPONSE_KEYS = frozenset({"response_id", "response_ids", "baseline_response_ids"})
 
-    Only that one decides what is withheld: the earlier levels an alert compares it with are
-    means over several check-ins, shown once the counselor may see the one observed.
-    """
+
+def referenced(value) -> set[int]:
+    """Every check-in id `value` (an alert's evidence, or a follow-up's details) names,
+    at any depth: the one observed, earlier ones a baseline was taken from, and those of each
+    finding gathered into it."""
+    found: set[int] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in RESPONSE_KEYS:
+                found |= {pk for pk in (item if isinstance(item, list) else [item]) if _is_id(pk)}
+            else:
+                found |= referenced(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= referenced(item)
+    return found
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def observed_in(evidence: dict) -> int | None:
+    """The check-in an alert's evidence, or a follow-up's details, was read from, if any."""
     ref = evidence.get("response_id")
-    return ref if isinstance(ref, int) and not isinstance(ref, bool) else None
+    return ref if _is_id(ref) else None
 
 
 def withheld_for(user, alerts) -> set[int]:
-    """The check-ins `alerts` (and their follow-ups) were read from that `user` may not see
-    yet, in one query for them all."""
-    observed = set()
+    """The check-ins `alerts` (and their follow-ups) were read from, or compared with, that
+    `user` may not see yet, in one query for them all."""
+    named = set()
     for alert in alerts:
-        observed.add(observed_in(alert.evidence))
-        observed.update(observed_in(entry.get("details") or {}) for entry in alert.follow_ups)
-    return hidden_from(user, observed - {None})
+        named |= referenced(alert.evidence)
+        for entry in alert.follow_ups:
+            named |= referenced(entry.get("details") or {})
+    return hidden_from(user, named)
 
 
 def evidence_for(alert, withheld: set[int]) -> dict:
-    """The alert's evidence, or only what it may say while the check-in it was read from is in
-    `withheld` (see `withheld_for`)."""
+    """The alert's evidence, or only what it may say while a check-in it names is in `withheld`
+    (see `withheld_for`): no answer, score or id of such a check-in, nor a figure taken from
+    one (a baseline)."""
     evidence = alert.evidence
-    if observed_in(evidence) not in withheld:
+    if not referenced(evidence) & withheld:
         return evidence
+    if alert.rule == "alliance" and observed_in(evidence) not in withheld:
+        # The check-in itself may be seen: only the findings compared with hidden ones go.
+        findings = {
+            rule: (
+                {"locked": True, "summary": BASELINE_WITHHELD}
+                if referenced(found) & withheld
+                else found
+            )
+            for rule, found in evidence["findings"].items()
+        }
+        summary = " ".join(found["summary"] for found in findings.values())
+        return dict(evidence) | {"findings": findings, "summary": summary}
+    if alert.rule == "client_voice":
+        # The concern is the client's own act and stays; only the level it is compared with goes.
+        dropped = ("baseline", "baseline_response_ids")
+        shown = {k: v for k, v in evidence.items() if k not in dropped}
+        return shown | {"baseline_withheld": True, "baseline_note": BASELINE_WITHHELD}
     return {
         "locked": True,
         "session_id": evidence.get("session_id"),
@@ -149,11 +193,13 @@ def evidence_for(alert, withheld: set[int]) -> dict:
 
 
 def follow_ups_for(alert, withheld: set[int]) -> list[dict]:
-    """The alert's follow-ups, without the numbers of any read from a check-in in `withheld`."""
+    """The alert's follow-ups, without the numbers of any that names, or compares with a level
+    taken from, a check-in in `withheld`."""
+    compared_with = referenced(alert.evidence)
     shown = []
     for entry in alert.follow_ups:
         details = entry.get("details") or {}
-        if observed_in(details) in withheld:
+        if (referenced(details) | compared_with) & withheld:
             details = {"locked": True, "date": details.get("date"), "summary": LOCKED_SUMMARY}
             entry = entry | {"details": details}
         shown.append(entry)

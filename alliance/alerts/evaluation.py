@@ -34,8 +34,12 @@ from alliance.measures.instruments import (
 from alliance.measures.models import CheckInSchedule, Response
 from alliance.psychometrics.compare import compare_views, view_means
 
-# Alerts that close only after the counselor has recorded a repair (see `_follow`).
-NEEDS_REPAIR = {"risk", "client_voice"}
+# Alerts that wait for someone to act before any later observation may close them (see
+# `_follow`); outcome and risk alerts never close on later numbers at all (`_record_facts`).
+NEEDS_REPAIR = {"client_voice"}
+# Alerts raised one per rule before an alliance check-in raised one alert for all it showed;
+# those still open are followed up under their own rules.
+LEGACY_ALLIANCE = ("alliance_drop", "weak_spot", "two_view_gap")
 
 
 # --- Reading check-ins as rule inputs -----------------------------------------------------
@@ -50,7 +54,9 @@ def as_rating(response: Response) -> rules.Rating:
     form = find(response.instrument)
     means = {name: parts["mean"] for name, parts in response.subscales.items()}
     means[rules.TOTAL] = round(response.total / len(form.items), rules.PLACES)
-    return rules.Rating(response.pk, response.submitted_at, response.answers, means)
+    return rules.Rating(
+        response.pk, response.submitted_at, response.answers, means, response.session_id
+    )
 
 
 def as_measure(response: Response) -> rules.Measure:
@@ -119,8 +125,8 @@ def on_response(response: Response, *, ctx: Evaluation | None = None) -> list[Al
             )
         if response.instrument == ALLIANCE_FORM:
             raised += _alliance(ctx, response)
-        if response.instrument in (ALLIANCE_FORM, PREDICTION_FORM) and response.session_id:
-            raised += _two_views(ctx, response)
+        elif response.instrument == PREDICTION_FORM and response.session_id:
+            raised += _prediction(ctx, response)
         if response.instrument in OUTCOME_FORMS:
             raised += _outcome(ctx, response, instrument)
         if instrument is not None and any(f.severity == "urgent" for f in instrument.flags):
@@ -128,26 +134,33 @@ def on_response(response: Response, *, ctx: Evaluation | None = None) -> list[Al
     return raised
 
 
+def _both_views(response: Response) -> dict[str, Response]:
+    """The session's two views as they stood when `response` was stored (a replay of stored
+    history must not see a check-in answered later)."""
+    found = Response.objects.filter(
+        session_id=response.session_id, instrument__in=(ALLIANCE_FORM, PREDICTION_FORM)
+    )
+    return {r.instrument: r for r in _up_to(found, response.submitted_at, response.pk)}
+
+
+def _severities(t: dict) -> dict[str, str]:
+    return {rule: t[rule]["severity"] for rule in rules.ALLIANCE_RULES}
+
+
+def _enabled(t: dict, findings) -> list:
+    return [f for f in findings if f is not None and t[f.rule]["enabled"]]
+
+
 def _alliance(ctx: Evaluation, response: Response) -> list[Alert]:
+    """The client's alliance check-in: one alert for everything it shows (a drop from their own
+    level, a weak spot, and the two views apart if the counselor's prediction is in), or, while
+    an alliance alert is open, a follow-up of that one."""
     client, t = ctx.client, ctx.t
     subscales = alliance_subscales()
     latest = as_rating(response)
-    follow = t["alliance_drop"] | t["weak_spot"]
     at, ref = response.submitted_at, response.pk
-    _follow(
-        ctx,
-        ["alliance_drop"],
-        at,
-        ref,
-        lambda alert: rules.alliance_drop_followed(alert.evidence, latest, t["alliance_drop"]),
-    )
-    _follow(
-        ctx,
-        ["weak_spot"],
-        at,
-        ref,
-        lambda alert: rules.weak_spot_followed(alert.evidence, latest, t["weak_spot"]),
-    )
+    _follow_legacy_alliance(ctx, latest, None, at, ref)
+    follow = t["alliance_drop"] | t["weak_spot"]
     _follow(
         ctx,
         ["client_voice"],
@@ -162,37 +175,132 @@ def _alliance(ctx: Evaluation, response: Response) -> list[Alert]:
         )[:wanted]
     )
     history = [as_rating(r) for r in reversed(recent)]
-    raised = []
-    session = {"session_id": response.session_id}
-    finding = rules.alliance_drop(history, t["alliance_drop"], subscales)
-    raised.append(raise_finding(ctx, finding, at, extra=session))
-    finding = rules.weak_spot(latest, t["weak_spot"], subscales)
-    raised.append(raise_finding(ctx, finding, at, extra=session))
-    return [alert for alert in raised if alert]
+    pair = None
+    if response.session_id:
+        both = _both_views(response)
+        if len(both) == 2:
+            pair = view_pair(both[ALLIANCE_FORM], both[PREDICTION_FORM])
+    fired = _enabled(
+        t,
+        [
+            rules.alliance_drop(history, t["alliance_drop"], subscales),
+            rules.weak_spot(latest, t["weak_spot"], subscales),
+            rules.two_view_gap(pair, t["two_view_gap"], subscales) if pair else None,
+        ],
+    )
+    _follow_alliance(ctx, at, ref, latest=latest, pair=pair, fired=fired)
+    finding = rules.alliance_checkin(
+        fired, ref=ref, session=response.session_id, when=at, severities=_severities(t)
+    )
+    alert = raise_finding(ctx, finding, at)
+    return [alert] if alert else []
 
 
-def _two_views(ctx: Evaluation, response: Response) -> list[Alert]:
+def _prediction(ctx: Evaluation, response: Response) -> list[Alert]:
+    """The counselor's prediction: once both views of the session are in, how far apart they
+    are joins the alert the client's check-in raised, or follows up an earlier one, or raises
+    one of its own."""
     t = ctx.t
-    both = {
-        r.instrument: r
-        for r in Response.objects.filter(
-            session_id=response.session_id, instrument__in=(ALLIANCE_FORM, PREDICTION_FORM)
-        )
-    }
+    both = _both_views(response)
     if len(both) < 2:
         return []
     pair = view_pair(both[ALLIANCE_FORM], both[PREDICTION_FORM])
-    _follow(
-        ctx,
-        ["two_view_gap"],
-        pair.when,
-        f"session:{pair.session}",
-        lambda alert: rules.two_view_gap_followed(alert.evidence, pair, t["two_view_gap"]),
-        skip=lambda alert: alert.evidence.get("session_id") == pair.session,
+    _follow_legacy_alliance(ctx, None, pair, pair.when, f"session:{pair.session}")
+    fired = _enabled(t, [rules.two_view_gap(pair, t["two_view_gap"], alliance_subscales())])
+    same = [
+        alert
+        for alert in ctx.active
+        if alert.rule == "alliance"
+        and alert.is_active
+        and alert.evidence.get("session_id") == pair.session
+    ]
+    if same:
+        if fired:
+            _merge(ctx, same[0], fired[0], response.submitted_at)
+        return []
+    _follow_alliance(ctx, pair.when, f"session:{pair.session}", latest=None, pair=pair, fired=fired)
+    finding = rules.alliance_checkin(
+        fired,
+        ref=both[ALLIANCE_FORM].pk,
+        session=pair.session,
+        when=pair.when,
+        severities=_severities(t),
     )
-    finding = rules.two_view_gap(pair, t["two_view_gap"], alliance_subscales())
     alert = raise_finding(ctx, finding, response.submitted_at)
     return [alert] if alert else []
+
+
+def _merge(ctx: Evaluation, alert: Alert, finding, at: datetime) -> None:
+    """Add the two views' finding to the alert raised by the same session's check-in."""
+    if finding.rule in alert.evidence.get("findings", {}):
+        return
+    alert.evidence = rules.merge_alliance(alert.evidence, finding)
+    alert.scopes = list(dict.fromkeys([*alert.scopes, *finding.scopes]))
+    severity = ctx.t[finding.rule]["severity"]
+    if rules.SEVERITY_ORDER[severity] < rules.SEVERITY_ORDER[alert.severity]:
+        alert.severity = severity
+    alert.updated_at = at
+    alert.save(update_fields=["evidence", "scopes", "severity", "updated_at"])
+    audit.record(
+        None, "update", audit.for_object(alert, ctx.client), via="rules", detail=finding.rule
+    )
+
+
+def _follow_alliance(ctx: Evaluation, at, ref, *, latest, pair, fired) -> None:
+    """Follow up the open alliance alert at a later observation (`rules.alliance_followed`).
+
+    After a repair every later observation is written down and decides the status. Before
+    any repair, an observation is written down only when it shows the alliance back (the alert
+    closes, the history saying no repair was recorded) or shows something new, which then
+    belongs to this alert rather than to another one.
+    """
+    for alert in [a for a in ctx.active if a.rule == "alliance" and a.is_active]:
+        if alert.created_at >= at:
+            continue
+        if pair is not None and alert.evidence.get("session_id") == pair.session:
+            continue
+        repairs = list(alert.repairs.all())
+        if repairs and repairs[-1].created_at > at:
+            continue
+        if any(entry.get("ref") == str(ref) for entry in alert.follow_ups):
+            continue
+        previous = alert.follow_ups[-1]["details"] if alert.follow_ups else None
+        status, details = rules.alliance_followed(
+            alert.evidence, latest=latest, pair=pair, fired=fired, previous=previous, t=ctx.t
+        )
+        if not repairs and status != Status.RECOVERED and not details["new"]:
+            continue
+        _write_follow_up(ctx, alert, at, ref, status, details, repaired=bool(repairs))
+        if repairs or status == Status.RECOVERED:
+            _set_status(ctx, alert, status, at)
+
+
+def _follow_legacy_alliance(ctx: Evaluation, latest, pair, at, ref) -> None:
+    t = ctx.t
+    if latest is not None:
+        _follow(
+            ctx,
+            ["alliance_drop"],
+            at,
+            ref,
+            lambda alert: rules.alliance_drop_followed(alert.evidence, latest, t["alliance_drop"]),
+        )
+        _follow(
+            ctx,
+            ["weak_spot"],
+            at,
+            ref,
+            lambda alert: rules.weak_spot_followed(alert.evidence, latest, t["weak_spot"]),
+        )
+    if pair is not None:
+        _follow(
+            ctx,
+            ["two_view_gap"],
+            pair.when,
+            f"session:{pair.session}",
+            lambda alert: rules.two_view_gap_followed(alert.evidence, pair, t["two_view_gap"]),
+            skip=lambda alert: alert.evidence.get("session_id") == pair.session,
+        )
 
 
 def _outcome(ctx: Evaluation, response: Response, instrument) -> list[Alert]:
@@ -200,15 +308,22 @@ def _outcome(ctx: Evaluation, response: Response, instrument) -> list[Alert]:
     latest = as_measure(response)
     at, ref = response.submitted_at, response.pk
     code = instrument.code
-
-    def deterioration(alert):
-        return rules.reliable_deterioration_followed(instrument, alert.evidence, latest)
-
-    def on_track(alert):
-        return rules.not_on_track_followed(instrument, alert.evidence, latest)
-
-    _follow(ctx, ["reliable_deterioration"], at, ref, deterioration, subject=code)
-    _follow(ctx, ["not_on_track"], at, ref, on_track, subject=code)
+    _record_facts(
+        ctx,
+        "reliable_deterioration",
+        code,
+        at,
+        ref,
+        lambda alert: rules.reliable_deterioration_followed(instrument, alert.evidence, latest),
+    )
+    _record_facts(
+        ctx,
+        "no_reliable_improvement",
+        code,
+        at,
+        ref,
+        lambda alert: rules.no_reliable_improvement_followed(instrument, alert.evidence, latest),
+    )
     first = (
         Response.objects.filter(client=client, instrument=code)
         .order_by("submitted_at", "pk")
@@ -217,27 +332,60 @@ def _outcome(ctx: Evaluation, response: Response, instrument) -> list[Alert]:
     if first is None or first.pk == response.pk:
         return []
     history = [as_measure(first), latest]
-    raised = [raise_finding(ctx, rules.reliable_deterioration(instrument, history), at)]
+    finding = rules.reliable_deterioration(instrument, history)
+    if finding is not None and not _new_worsening(client, instrument, first, response):
+        finding = None
+    raised = [raise_finding(ctx, finding, at)]
     attended = Session.objects.filter(
         client=client, attendance=Attendance.ATTENDED, date__lte=timezone.localdate(at)
     ).count()
-    finding = rules.not_on_track(instrument, history, attended, t["not_on_track"])
+    finding = rules.no_reliable_improvement(
+        instrument, history, attended, t["no_reliable_improvement"]
+    )
     raised.append(raise_finding(ctx, finding, at))
     return [alert for alert in raised if alert]
 
 
-def _risk(ctx: Evaluation, response: Response, instrument) -> list[Alert]:
-    latest = as_measure(response)
-    _follow(
-        ctx,
-        ["risk"],
-        response.submitted_at,
-        response.pk,
-        lambda alert: rules.risk_followed(alert.evidence, latest),
-        only=lambda alert: alert.evidence.get("measure") == instrument.code,
+def _new_worsening(client: Client, instrument, first: Response, response: Response) -> bool:
+    """Whether a reliable worsening is news: not the same worsening a counselor has already
+    reviewed, with no check-in out of it since."""
+    last = (
+        Alert.objects.filter(client=client, rule="reliable_deterioration", subject=instrument.code)
+        .exclude(status__in=ACTIVE_STATUSES)
+        .order_by("-created_at", "-pk")
+        .first()
     )
+    if last is None:
+        return True
+    since = last.closed_at or last.updated_at
+    totals = (
+        Response.objects.filter(client=client, instrument=instrument.code, submitted_at__gte=since)
+        .exclude(pk=response.pk)
+        .values_list("total", flat=True)
+    )
+    return any(not rules.still_worse(instrument, first.total, total) for total in totals)
+
+
+def _risk(ctx: Evaluation, response: Response, instrument) -> list[Alert]:
+    """A form with an urgent flag was answered. While a risk alert is open, the answer joins its
+    history (and, when it raises a flag again, the counselor and supervisors are told again);
+    otherwise a flag raises a new risk alert."""
+    latest = as_measure(response)
+    at, ref = response.submitted_at, response.pk
+    current = [a for a in ctx.active if a.rule == "risk" and a.is_active]
+    if current:
+        alert = current[0]
+        if alert.created_at >= at or any(e.get("ref") == str(ref) for e in alert.follow_ups):
+            return []
+        state, details = rules.risk_answered(latest, instrument, response.answers)
+        _write_follow_up(ctx, alert, at, ref, state, details, repaired=alert.repairs.exists())
+        if state == "flag_again":
+            # A new answer asks for attention again, even after an acknowledgement.
+            _set_status(ctx, alert, Status.OPEN, at)
+            transaction.on_commit(lambda: notify_urgent(alert.pk, again=True))
+        return []
     finding = rules.risk(latest, instrument, response.answers)
-    alert = raise_finding(ctx, finding, response.submitted_at)
+    alert = raise_finding(ctx, finding, at)
     return [alert] if alert else []
 
 
@@ -377,7 +525,7 @@ def raise_finding(ctx: Evaluation, finding, at: datetime, *, extra=None) -> Aler
                 rule=finding.rule,
                 subject=finding.subject,
                 key=finding.key,
-                severity=t[finding.rule]["severity"],
+                severity=finding.severity or t[finding.rule]["severity"],
                 evidence=evidence,
                 scopes=list(finding.scopes),
                 created_at=at,
@@ -394,16 +542,16 @@ def raise_finding(ctx: Evaluation, finding, at: datetime, *, extra=None) -> Aler
 
 
 def _follow(ctx, rule_names, at, ref, judge, *, subject=None, skip=None, only=None):
-    """Apply `judge` to each open alert of these rules at a new observation.
+    """Apply `judge` to each open alert of these (alliance or behaviour) rules at a new
+    observation.
 
     After a repair, the first observation made after it decides: "recovered", or the alert
     stays open as "still_low" and the next observation decides again. An alert with no repair
     recorded closes on its own when the measure recovers (the history says no repair was
-    recorded), except a risk alert or the client's own concern, which close only after a
-    repair: each asks for the counselor to act, whatever the next numbers say.
-    Each observation counts at most once per alert.
+    recorded), except the client's own concern, which closes only after a repair: it asks for
+    the counselor to act, whatever the next numbers say. Each observation counts at most once
+    per alert.
     """
-    client = ctx.client
     waiting = [
         alert
         for alert in ctx.active
@@ -424,20 +572,44 @@ def _follow(ctx, rule_names, at, ref, judge, *, subject=None, skip=None, only=No
         status, details = judge(alert)
         if not repairs and status != Status.RECOVERED:
             continue
-        entry = {"at": at.isoformat(), "ref": str(ref), "status": status, "details": details}
-        alert.follow_ups = [*alert.follow_ups, entry | {"repaired": bool(repairs)}]
-        alert.status = status
-        alert.updated_at = at
-        if status == Status.RECOVERED:
-            alert.closed_at = at
-        alert.save(update_fields=["follow_ups", "status", "updated_at", "closed_at"])
-        audit.record(
-            None,
-            "update",
-            audit.for_object(alert, client),
-            via="rules",
-            detail=f"follow-up {status}",
-        )
+        _write_follow_up(ctx, alert, at, ref, status, details, repaired=bool(repairs))
+        _set_status(ctx, alert, status, at)
+
+
+def _record_facts(ctx, rule, subject, at, ref, judge) -> None:
+    """Write what a later check-in shows into each open alert of an outcome rule, in that
+    rule's words (`judge`). The status is left as it is: only a recorded review closes it."""
+    for alert in ctx.active:
+        if alert.rule != rule or alert.subject != subject or not alert.is_active:
+            continue
+        if alert.created_at >= at or any(e.get("ref") == str(ref) for e in alert.follow_ups):
+            continue
+        state, details = judge(alert)
+        _write_follow_up(ctx, alert, at, ref, state, details, repaired=alert.repairs.exists())
+
+
+def _write_follow_up(ctx, alert, at, ref, status, details, *, repaired: bool) -> None:
+    entry = {"at": at.isoformat(), "ref": str(ref), "status": status, "details": details}
+    alert.follow_ups = [*alert.follow_ups, entry | {"repaired": repaired}]
+    alert.updated_at = at
+    alert.save(update_fields=["follow_ups", "updated_at"])
+    audit.record(
+        None,
+        "update",
+        audit.for_object(alert, ctx.client),
+        via="rules",
+        detail=f"follow-up {status}",
+    )
+
+
+def _set_status(ctx, alert, status, at) -> None:
+    if alert.status == status:
+        return
+    alert.status = status
+    alert.updated_at = at
+    if status == Status.RECOVERED:
+        alert.closed_at = at
+    alert.save(update_fields=["status", "updated_at", "closed_at"])
 
 
 def _ids(entries, field) -> set:

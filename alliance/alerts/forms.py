@@ -2,32 +2,46 @@ from django import forms
 
 from alliance.alerts import rules
 from alliance.alerts.actions import KEY_MAX, check_repair
-from alliance.alerts.models import CONCERN_MAX, NOTE_MAX, RepairKind
+from alliance.alerts.families import ALLIANCE, BEHAVIOUR, OUTCOME, RISK, actions_for, family
+from alliance.alerts.models import CONCERN_MAX, NOTE_MAX
 from alliance.alerts.thresholds import DEFAULTS
 from alliance.errors import ServiceError, show_on_form
 
+NOTE_HELP = {
+    ALLIANCE: "What you said or changed, and how the client responded; needed for “Something "
+    "else”. Kept encrypted.",
+    BEHAVIOUR: "What you said or changed, and how the client responded; needed for “Something "
+    "else”. Kept encrypted.",
+    OUTCOME: "What you looked at, what you and the client made of it, and what changes; needed "
+    "for “Something else”. Kept encrypted.",
+    RISK: "What was assessed, done and agreed, and with whom: needed for every risk action. "
+    "Kept encrypted.",
+}
+
 
 class RepairForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="What did you do?", choices=RepairKind.choices, widget=forms.RadioSelect
-    )
+    """What was done about an alert, among the kinds its family accepts (`families`)."""
+
+    kind = forms.ChoiceField(label="What did you do?", choices=(), widget=forms.RadioSelect)
     note = forms.CharField(
         label="Note",
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=(
-            "What you said or changed, and how the client responded; needed for "
-            "“Something else”. Kept encrypted."
-        ),
     )
+
+    def __init__(self, *args, rule: str = "alliance", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        self.fields["kind"].choices = [(a.kind, a.label) for a in actions_for(rule)]
+        self.fields["note"].help_text = NOTE_HELP[family(rule)]
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
         try:
-            data["note"] = check_repair(data["kind"], note=data.get("note", ""))
+            data["note"] = check_repair(data["kind"], note=data.get("note", ""), rule=self.rule)
         except ServiceError as error:
             show_on_form(self, error)
         return data

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic
+from alliance.alerts.families import KIND_LABELS, status_words
 from alliance.care.models import Client
 from alliance.crypto import EncryptedTextField
 
@@ -35,24 +36,40 @@ class Status(models.TextChoices):
     REPAIRED = "repaired", "Repair recorded, waiting for the next check-in"
     STILL_LOW = "still_low", "Still low after the repair"
     RECOVERED = "recovered", "Recovered"
+    # Outcome and risk alerts close only here, when someone records a review.
+    REVIEWED = "reviewed", "Reviewed"
 
 
 ACTIVE_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED, Status.REPAIRED, Status.STILL_LOW)
+CLOSED_STATUSES = (Status.RECOVERED, Status.REVIEWED)
 # Waiting for the next observation to tell whether the repair held.
 FOLLOWING_STATUSES = (Status.REPAIRED, Status.STILL_LOW)
 
 
 class RepairKind(models.TextChoices):
+    """Every kind of action recorded about an alert; which an alert accepts depends on its
+    rule's family (`families.actions_for`): rupture repairs, outcome reviews, risk actions."""
+
     # Immediate and expressive repair moves, after Eubanks, Muran & Safran (2018).
-    EXPLORED = "explored", "Talked openly about what happened between us"
-    ACKNOWLEDGED_PART = "acknowledged_part", "Acknowledged my part in it"
-    REVISITED_GOALS = "revisited_goals", "Revisited goals together"
-    RENEGOTIATED_TASKS = "renegotiated_tasks", "Renegotiated tasks together"
-    EXPLAINED = "explained", "Explained the reason for what we do"
-    CHANGED_APPROACH = "changed_approach", "Changed pace or approach"
-    SAFETY = "safety", "Assessed safety and agreed a plan"
-    REACHED_OUT = "reached_out", "Reached out between sessions"
-    OTHER = "other", "Something else (described in the note)"
+    EXPLORED = "explored", KIND_LABELS["explored"]
+    ACKNOWLEDGED_PART = "acknowledged_part", KIND_LABELS["acknowledged_part"]
+    REVISITED_GOALS = "revisited_goals", KIND_LABELS["revisited_goals"]
+    RENEGOTIATED_TASKS = "renegotiated_tasks", KIND_LABELS["renegotiated_tasks"]
+    EXPLAINED = "explained", KIND_LABELS["explained"]
+    CHANGED_APPROACH = "changed_approach", KIND_LABELS["changed_approach"]
+    SAFETY = "safety", KIND_LABELS["safety"]
+    REACHED_OUT = "reached_out", KIND_LABELS["reached_out"]
+    OTHER = "other", KIND_LABELS["other"]
+    # Reviews of an outcome alert.
+    REVIEWED_WITH_CLIENT = "reviewed_with_client", KIND_LABELS["reviewed_with_client"]
+    PLAN_CHANGED = "plan_changed", KIND_LABELS["plan_changed"]
+    SUPERVISION = "supervision", KIND_LABELS["supervision"]
+    # Risk actions (risk_assessed and referred_on also review an outcome alert).
+    RISK_ASSESSED = "risk_assessed", KIND_LABELS["risk_assessed"]
+    SAFETY_PLAN = "safety_plan", KIND_LABELS["safety_plan"]
+    CLIENT_CONTACTED = "client_contacted", KIND_LABELS["client_contacted"]
+    REFERRED_ON = "referred_on", KIND_LABELS["referred_on"]
+    EMERGENCY_SERVICES = "emergency_services", KIND_LABELS["emergency_services"]
 
 
 class AlertQuerySet(models.QuerySet):
@@ -127,6 +144,10 @@ class Alert(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    def get_status_display(self) -> str:
+        # "Recovered" and "still low" are words about the alliance; each family has its own.
+        return status_words(self.rule, self.status)
+
     @property
     def rank(self) -> int:
         return SEVERITY_RANK[self.severity]
@@ -198,3 +219,21 @@ class ClinicAlertSettings(models.Model):
 
     def __str__(self):
         return f"Alert settings for {self.clinic}"
+
+
+class ClientComparisonChoice(models.Model):
+    """The counselor's choice, for one client, to keep the statement-by-statement comparison
+    from them: seeing where a counselor guessed each answer wrong can hurt some clients more
+    than it helps. The parts (goals, tasks, bond) stay visible unless the clinic hides it all."""
+
+    client = models.OneToOneField(
+        Client, on_delete=models.CASCADE, related_name="comparison_choice"
+    )
+    show_items_to_client = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Comparison shown to {self.client}"

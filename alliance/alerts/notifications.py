@@ -13,8 +13,9 @@ from alliance.alerts.models import Alert
 log = logging.getLogger(__name__)
 
 
-def notify_urgent(alert_id: int) -> None:
-    """Email the client's counselor and the clinic's supervisors: a link, never health details."""
+def notify_urgent(alert_id: int, *, again: bool = False) -> None:
+    """Email the client's counselor and the clinic's supervisors: a link, never health details.
+    `again` when an open urgent alert has a new answer in its history."""
     alert = Alert.objects.select_related("client").filter(pk=alert_id).first()
     if alert is None:
         return
@@ -26,13 +27,13 @@ def notify_urgent(alert_id: int) -> None:
         return
     link = settings.SITE_URL + reverse("alert_detail", args=[alert.pk])
     try:
-        send_mail(
-            "Alliance: an urgent alert needs your attention",
-            "A client's check-in raised an urgent alert. Sign in to see it and act today:\n\n"
-            f"{link}\n",
-            None,
-            recipients,
-        )
+        if again:
+            subject = "Alliance: an open urgent alert has something new"
+            body = "An urgent alert that is still open has a new check-in in its history."
+        else:
+            subject = "Alliance: an urgent alert needs your attention"
+            body = "A client's check-in raised an urgent alert."
+        send_mail(subject, f"{body} Sign in to see it and act today:\n\n{link}\n", None, recipients)
     except OSError:
         # The alert is stored and in every inbox; a mail server being down must not hide it.
         log.exception("Could not email the urgent alert %s", alert_id)

@@ -8,7 +8,7 @@ from alliance.alerts.evaluation import Evaluation, on_response, on_session, on_t
 from alliance.alerts.models import Alert
 from alliance.care.models import Client, Session
 from alliance.homework.models import TaskLog
-from alliance.measures.instruments import ALLIANCE_FORM
+from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM
 from alliance.measures.models import Response
 
 
@@ -42,18 +42,19 @@ def replay_history(client: Client, *, on_event: Callable | None = None) -> None:
 
 def replay_follow_ups(alert: Alert) -> None:
     """Judge the observations already made since the latest repair (for a repair recorded
-    after the fact, as in the demo)."""
+    after the fact, as in the demo). Outcome and risk alerts have written every later
+    observation into their history already, and a review closes them."""
     repairs = list(alert.repairs.all())
     if not repairs:
         return
     since = max(repairs[-1].created_at, alert.created_at)
     instruments = {
+        "alliance": [ALLIANCE_FORM, PREDICTION_FORM],
         "alliance_drop": [ALLIANCE_FORM],
         "weak_spot": [ALLIANCE_FORM],
         "client_voice": [ALLIANCE_FORM],
         "reliable_deterioration": [alert.subject],
-        "not_on_track": [alert.subject],
-        "risk": [alert.evidence.get("measure")],
+        "no_reliable_improvement": [alert.subject],
     }.get(alert.rule)
     if instruments:
         for response in Response.objects.filter(

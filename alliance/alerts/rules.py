@@ -13,8 +13,10 @@ A `Finding` carries:
 - `evidence`, plain JSON: numbers, dates, the items concerned and a one-line summary;
 - `scopes`, the parts concerned (e.g. ("bond",)), which choose the suggestions.
 
-Follow-up functions (`*_followed`) say whether, at the next observation after a repair, the
-measure returned to its earlier level ("recovered") or not ("still_low").
+Follow-up functions (`*_followed`) say what a later observation shows. For the alliance and
+behaviour rules: whether the measure returned to its earlier level ("recovered") or not
+("still_low"). For the outcome and risk rules: the facts, in words true to the rule; those
+alerts close only when a review is recorded (`families`).
 
 Alliance figures are item means on the answer scale (WAI-SR: 1 Seldom … 5 Always), so subscales
 of four items and the twelve-item total read on one scale.
@@ -73,6 +75,7 @@ class Rating:
     when: date | datetime
     answers: Mapping[str, float]
     means: Mapping[str, float]  # subscale name or "total" -> item mean
+    session: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ class Finding:
     key: str
     evidence: dict[str, Any]
     scopes: tuple[str, ...] = field(default=())
+    # When set, instead of the rule's own severity (a gathered alert takes its findings' worst).
+    severity: str | None = None
 
 
 # --- Thresholds ---------------------------------------------------------------------------
@@ -426,11 +431,122 @@ def two_view_gap_followed(
     return status, {"session_id": pair.session, "date": _iso(pair.when), "scopes": parts}
 
 
+# --- One alert per alliance check-in ------------------------------------------------------
+
+ALLIANCE_RULES = ("alliance_drop", "weak_spot", "two_view_gap")
+SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def alliance_checkin(
+    findings: Sequence[Finding],
+    *,
+    ref: int | None,
+    session: int | None,
+    when: date | datetime,
+    severities: Mapping[str, str],
+) -> Finding | None:
+    """The findings of the alliance rules at one check-in as one finding: every finding in its
+    evidence (by rule), the parts concerned together, the most severe of their severities.
+
+    A counselor reads one alert and records one repair for one check-in, however many rules
+    its numbers tripped. `ref` is the client's check-in (None when only the two views of a
+    session are judged), `session` the session it was about.
+    """
+    found = [finding for finding in findings if finding is not None]
+    if not found:
+        return None
+    scopes: list[str] = []
+    for finding in found:
+        scopes += [scope for scope in finding.scopes if scope not in scopes]
+    severity = min((severities[f.rule] for f in found), key=lambda s: SEVERITY_ORDER[s])
+    key = f"session:{session}" if session is not None else f"response:{ref}"
+    evidence = {
+        "measure": "wai-sr",
+        "session_id": session,
+        "date": _iso(when),
+        "findings": {finding.rule: finding.evidence for finding in found},
+        "summary": " ".join(finding.evidence["summary"] for finding in found),
+    }
+    if ref is not None:
+        evidence["response_id"] = ref
+    return Finding("alliance", "wai-sr", key, evidence, tuple(scopes), severity)
+
+
+def merge_alliance(evidence: Mapping[str, Any], later: Finding) -> dict:
+    """An alliance alert's evidence with a finding about the same session added (the two views,
+    once the second of them is in)."""
+    findings = dict(evidence["findings"]) | {later.rule: later.evidence}
+    merged = dict(evidence) | {"findings": findings}
+    merged["summary"] = " ".join(finding["summary"] for finding in findings.values())
+    return merged
+
+
+def alliance_followed(
+    evidence: Mapping[str, Any],
+    *,
+    latest: Rating | None,
+    pair: ViewPair | None,
+    fired: Sequence[Finding],
+    previous: Mapping[str, Any] | None,
+    t: Mapping[str, Any],
+) -> tuple[str, dict]:
+    """An alliance alert at a later observation: the client's next check-in (`latest`), the
+    two views of a later session once both are in (`pair`), or both.
+
+    Each finding is judged by its own rule where this observation says something about it,
+    and keeps its last judgement (`previous`, the details of the latest follow-up) where it
+    does not. `fired` are the alliance rules' findings at this observation: anything new keeps
+    the alert open too. "recovered" only when every finding is back and nothing new fired.
+    """
+    earlier = (previous or {}).get("findings", {})
+    same_session = previous is not None and previous.get("session_id") == _session_of(latest, pair)
+    judged = {}
+    for rule, found in evidence["findings"].items():
+        if rule == "two_view_gap" and pair is not None:
+            _, details = two_view_gap_followed(found, pair, t["two_view_gap"])
+        elif rule == "alliance_drop" and latest is not None:
+            _, details = alliance_drop_followed(found, latest, t["alliance_drop"])
+        elif rule == "weak_spot" and latest is not None:
+            _, details = weak_spot_followed(found, latest, t["weak_spot"])
+        else:
+            judged[rule] = earlier.get(rule, {"back": False, "not_judged_yet": True})
+            continue
+        details.pop("response_id", None)
+        judged[rule] = {"back": all(p["back"] for p in details["scopes"].values())} | details
+    new = {finding.rule: finding.evidence for finding in fired}
+    if same_session:
+        # The other half of the same session judged earlier: what fired then still stands.
+        new = dict(previous.get("new", {})) | new
+    status = RECOVERED if all(j["back"] for j in judged.values()) and not new else STILL_LOW
+    details = {
+        "session_id": _session_of(latest, pair),
+        "date": _iso(max(when for when in (_when(latest), _when(pair)) if when is not None)),
+        "findings": judged,
+        "new": new,
+    }
+    if latest is not None:
+        details["response_id"] = latest.ref
+    return status, details
+
+
+def _session_of(latest: Rating | None, pair: ViewPair | None) -> int | None:
+    if pair is not None:
+        return pair.session
+    return getattr(latest, "session", None)
+
+
+def _when(observed) -> date | datetime | None:
+    return None if observed is None else observed.when
+
+
 # --- Outcome rules ------------------------------------------------------------------------
+# They speak of one questionnaire at a time. A person's recovery, reliable improvement or
+# reliable deterioration over the depression and anxiety measures together is
+# `psychometrics.outcome`; these alerts never call a change on one measure by those names.
 
 
 def reliable_deterioration(instrument: Instrument, history: Sequence[Measure]) -> Finding | None:
-    """The latest total is reliably worse than the first (NHS Talking Therapies definition)."""
+    """The latest total is reliably worse than the first of the course of care."""
     if len(history) < 2 or instrument.reliable_change is None or instrument.caseness is None:
         return None
     first, latest = history[0], history[-1]
@@ -450,39 +566,66 @@ def reliable_deterioration(instrument: Instrument, history: Sequence[Measure]) -
             "latest": {"total": latest.total},
             "change": change["change"],
             "reliable_change_size": size,
+            "cutoff": instrument.caseness.cutoff,
             "citation": instrument.reliable_change.citation,
             "summary": (
                 f"{_short(instrument)} went from {_num(first.total)} at the first check-in to "
                 f"{_num(latest.total)}: {_num(abs(change['change']))} points worse, at least "
-                f"the {_num(size)} that counts as reliable change."
+                f"the {_num(size)} that counts as a reliable change on this questionnaire."
             ),
         },
     )
 
 
+def still_worse(instrument: Instrument, first_total: float, total: float) -> bool:
+    return classify_change(instrument, first_total, total)["reliable"] == "deteriorated"
+
+
 def reliable_deterioration_followed(
     instrument: Instrument, evidence: Mapping[str, Any], latest: Measure
 ) -> tuple[str, dict]:
-    change = classify_change(instrument, evidence["first"]["total"], latest.total)
-    status = STILL_LOW if change["reliable"] == "deteriorated" else RECOVERED
-    return status, {
+    """The facts at a later check-in, in words true to the rule: whether the worsening from
+    the start is still reliable, and where the total stands against the cut-off. The alert
+    stays open either way until a review is recorded."""
+    first = evidence["first"]["total"]
+    change = classify_change(instrument, first, latest.total)
+    worse = change["reliable"] == "deteriorated"
+    state = "still_worse" if worse else "eased"
+    size = instrument.reliable_change.size
+    if worse:
+        points = _num(change["change"])
+        verdict = f"still a reliable worsening ({points} points; {_num(size)} count)"
+    elif change["reliable"] == "improved":
+        verdict = "now a reliable improvement on the start"
+    else:
+        verdict = "no longer a reliable worsening"
+    return state, {
         "response_id": latest.ref,
         "date": _iso(latest.when),
         "total": latest.total,
         "change": change["change"],
+        "still_reliably_worse": worse,
+        "at_or_above_cutoff": change["in_clinical_range_last"],
+        "summary": (
+            f"{_short(instrument)} {_num(latest.total)} now, {_num(first)} at the start: "
+            f"{verdict}, {_cutoff_words(instrument, change['in_clinical_range_last'])}."
+        ),
     }
 
 
-def not_on_track(
+def no_reliable_improvement(
     instrument: Instrument,
     history: Sequence[Measure],
     attended_sessions: int,
     t: Mapping[str, Any],
 ) -> Finding | None:
-    """At caseness at the first check-in and no reliable improvement by `by_session`.
+    """At or above the cut-off at the first check-in and no reliable improvement on this
+    questionnaire by `by_session` attended sessions: a point to review the work together.
 
-    Our heuristic (see thresholds.json). A client who got reliably worse is left to the
-    deterioration rule; one who was never at caseness has little room to improve reliably.
+    Our own review marker (see thresholds.json): it is not Lambert's OQ-45 "not on track"
+    signal, which compares each session with expected recovery curves. A client who got
+    reliably worse is left to the deterioration rule; one who started below the cut-off has
+    little room to improve reliably.
     """
     by_session = int(t["by_session"])
     if attended_sessions < by_session or len(history) < 2:
@@ -494,7 +637,7 @@ def not_on_track(
     if not change["in_clinical_range_first"] or change["reliable"] != "no reliable change":
         return None
     return Finding(
-        rule="not_on_track",
+        rule="no_reliable_improvement",
         subject=instrument.code,
         key=f"by-session:{by_session}",
         evidence={
@@ -507,32 +650,61 @@ def not_on_track(
             "attended_sessions": attended_sessions,
             "by_session": by_session,
             "reliable_change_size": instrument.reliable_change.size,
+            "cutoff": instrument.caseness.cutoff,
             "summary": (
                 f"{_short(instrument)} {_num(first.total)} at the first check-in and "
                 f"{_num(latest.total)} now, after {attended_sessions} attended sessions: no "
-                f"reliable improvement ({_num(instrument.reliable_change.size)} points) yet."
+                f"reliable improvement ({_num(instrument.reliable_change.size)} points) yet. "
+                "A point to review the work together (our own marker, not a published norm)."
             ),
         },
     )
 
 
-def not_on_track_followed(
+def no_reliable_improvement_followed(
     instrument: Instrument, evidence: Mapping[str, Any], latest: Measure
 ) -> tuple[str, dict]:
-    change = classify_change(instrument, evidence["first"]["total"], latest.total)
-    status = RECOVERED if change["reliable"] == "improved" else STILL_LOW
-    return status, {
+    first = evidence["first"]["total"]
+    change = classify_change(instrument, first, latest.total)
+    improved = change["reliable"] == "improved"
+    state = "improved" if improved else "not_yet"
+    size = instrument.reliable_change.size
+    if improved:
+        verdict = "a reliable improvement now"
+    elif change["reliable"] == "deteriorated":
+        verdict = "a reliable worsening"
+    else:
+        verdict = f"no reliable improvement yet ({_num(size)} points count)"
+    return state, {
         "response_id": latest.ref,
         "date": _iso(latest.when),
         "total": latest.total,
         "change": change["change"],
+        "reliable_improvement": improved,
+        "at_or_above_cutoff": change["in_clinical_range_last"],
+        "summary": (
+            f"{_short(instrument)} {_num(latest.total)} now, {_num(first)} at the start: "
+            f"{verdict}, {_cutoff_words(instrument, change['in_clinical_range_last'])}."
+        ),
     }
 
 
+def _cutoff_words(instrument: Instrument, at_or_above: bool) -> str:
+    cutoff = _num(instrument.caseness.cutoff)
+    if instrument.caseness.direction == "at_or_above":
+        side = "at or above" if at_or_above else "below"
+    else:
+        side = "below" if at_or_above else "at or above"
+    return f"{side} the cut-off ({cutoff})"
+
+
 def risk(measure: Measure, instrument: Instrument, answers: Mapping[str, float]) -> Finding | None:
-    """Any urgent flag of the instrument raised by this response (PHQ-9 item 9 ≥ 1)."""
-    definitions = {flag.id: flag for flag in instrument.flags if flag.severity == "urgent"}
-    raised = [definitions[flag] for flag in measure.flags if flag in definitions]
+    """Any urgent flag of the instrument raised by this response (PHQ-9 item 9 ≥ 1).
+
+    One risk alert per client at a time (`subject` "risk"): while it is open, later answers
+    are written into its history (`risk_answered`) rather than opening another.
+    """
+    raised = _urgent_raised(measure, instrument)
     if not raised:
         return None
     flags = [
@@ -541,7 +713,7 @@ def risk(measure: Measure, instrument: Instrument, answers: Mapping[str, float])
     ]
     return Finding(
         rule="risk",
-        subject=f"response:{measure.ref}",
+        subject="risk",
         key=f"response:{measure.ref}",
         evidence={
             "measure": instrument.code,
@@ -554,11 +726,45 @@ def risk(measure: Measure, instrument: Instrument, answers: Mapping[str, float])
     )
 
 
-def risk_followed(evidence: Mapping[str, Any], latest: Measure) -> tuple[str, dict]:
-    """Recovered when the next answer to the same form no longer raises the flags."""
-    still = sorted({entry["flag"] for entry in evidence["flags"]} & set(latest.flags))
-    status = STILL_LOW if still else RECOVERED
-    return status, {"response_id": latest.ref, "date": _iso(latest.when), "flags": still}
+def risk_answered(
+    measure: Measure, instrument: Instrument, answers: Mapping[str, float]
+) -> tuple[str, dict]:
+    """A later answer to a form with an urgent flag while a risk alert is open: what it said.
+    "flag_again" when it raised an urgent flag again, otherwise "no_flag". Neither closes the
+    alert: only a recorded risk review does."""
+    raised = _urgent_raised(measure, instrument)
+    items = sorted({flag.item for flag in instrument.flags if flag.severity == "urgent"})
+    if raised:
+        summary = f"{_short(instrument)} on {_day(measure.when)}: " + " ".join(
+            flag.label for flag in raised
+        )
+    else:
+        answered = ", ".join(
+            f"item {item.rsplit('_', 1)[-1]}: {_num(answers.get(item, 0))}" for item in items
+        )
+        summary = (
+            f"{_short(instrument)} on {_day(measure.when)}: no urgent answer this time "
+            f"({answered}). The alert stays open until a risk review is recorded."
+        )
+    return ("flag_again" if raised else "no_flag"), {
+        "response_id": measure.ref,
+        "date": _iso(measure.when),
+        "measure": instrument.code,
+        "flags": [
+            {"flag": f.id, "item": f.item, "answer": answers.get(f.item), "label": f.label}
+            for f in raised
+        ],
+        "summary": summary,
+    }
+
+
+def _urgent_raised(measure: Measure, instrument: Instrument) -> list:
+    definitions = {flag.id: flag for flag in instrument.flags if flag.severity == "urgent"}
+    return [definitions[flag] for flag in measure.flags if flag in definitions]
+
+
+def _day(when: date | datetime) -> str:
+    return (when.date() if isinstance(when, datetime) else when).isoformat()
 
 
 # --- Behaviour rules ----------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """What to try next, per rule and per part of the alliance concerned.
 
-Feedback alone helps little; it helps when a signal comes with what to do. Each alert therefore
-carries concrete next steps. Where a step is a rupture-repair move, it cites the meta-analysis
-that found repair associated with better outcomes. `action` names a page the step leads to
-(goals, tasks, check-in schedule, comparison); the web layer turns it into a link.
+Each alert carries concrete next steps, not only the signal. A step that rests on an empirical
+claim carries the source of exactly that claim in `citation`, or says in `citation` that it is
+Alliance's own heuristic; a step that is plain advice with no claim in it carries neither.
+`action` names a page the step leads to (goals, tasks, check-in schedule, comparison); the web
+layer turns it into a link.
 
 Pure Python: no Django import.
 """
@@ -14,9 +15,25 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 REPAIR = (
-    "Eubanks CF, Muran JC, Safran JD. Alliance rupture repair: a meta-analysis. "
-    "Psychotherapy. 2018;55(4):508–519."
+    "Rupture repair is associated with better outcomes: Eubanks CF, Muran JC, Safran JD. "
+    "Alliance rupture repair: a meta-analysis. Psychotherapy. 2018;55(4):508–519."
 )
+VIEWS_DIFFER = (
+    "Clients' and therapists' ratings of the alliance agree only moderately (r = .36): Tryon "
+    "GS, Blackwell SC, Hammel EF. A meta-analytic examination of client–therapist perspectives "
+    "of the working alliance. Psychotherapy Research. 2007;17(6):629–642."
+)
+ALLIANCE_OUTCOME = (
+    "The alliance and outcome go together (r = .28 across 295 studies): Flückiger C, Del Re "
+    "AC, Wampold BE, Horvath AO. The alliance in adult psychotherapy: a meta-analytic "
+    "synthesis. Psychotherapy. 2018;55(4):316–340."
+)
+ITEM_9 = (
+    "Any answer above 'Not at all' to PHQ-9 item 9 needs further assessment by a competent "
+    "person, whatever the total: Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a "
+    "brief depression severity measure. J Gen Intern Med. 2001;16(9):606–613."
+)
+HEURISTIC = "Alliance's own heuristic, not a research finding."
 
 
 @dataclass(frozen=True)
@@ -31,6 +48,13 @@ class Suggestion:
 
 RECORD = Suggestion(
     "Record what you tried as a repair: the client's next check-in shows whether it held."
+)
+REVIEW = Suggestion(
+    "Record your review: the alert stays open until you do, whatever the next scores say."
+)
+RISK_REVIEW = Suggestion(
+    "Record each step of the risk review (risk assessed, safety plan, contact, referral): the "
+    "alert stays open until a risk review is recorded."
 )
 
 BY_SCOPE = {
@@ -48,7 +72,8 @@ BY_SCOPE = {
         ),
         Suggestion(
             "Listen for quiet withdrawal (short answers, changing the subject, going along) as "
-            "much as for open complaint."
+            "much as for open complaint.",
+            HEURISTIC,
         ),
     ],
     "goal": [
@@ -85,9 +110,9 @@ BY_RULE = {
             "comparison",
         ),
         Suggestion(
-            "Check your own sense of the work: a counselor who expects more than the client "
-            "feels can miss a rupture that is already under way.",
-            REPAIR,
+            "Check your own sense of the work: your view of the alliance and the client's can "
+            "differ, so a strain they feel may not show in how the sessions feel to you.",
+            VIEWS_DIFFER,
         ),
     ],
     "reliable_deterioration": [
@@ -101,12 +126,12 @@ BY_RULE = {
             "change."
         ),
         Suggestion(
-            "Ask how the client feels about the work itself: worsening symptoms and strain in "
-            "the alliance often go together.",
-            REPAIR,
+            "Ask how the client feels about the work itself: how the alliance is going and "
+            "how the client is doing are related.",
+            ALLIANCE_OUTCOME,
         ),
     ],
-    "not_on_track": [
+    "no_reliable_improvement": [
         Suggestion(
             "Review progress against the goals with the client and ask what would make the "
             "work more useful to them.",
@@ -126,8 +151,8 @@ BY_RULE = {
             "tasks",
         ),
         Suggestion(
-            "Explain how the task links to the goal it serves; a task without a reason the "
-            "client shares rarely gets done."
+            "Explain how the task links to the goal it serves, and check that the client sees "
+            "the link too."
         ),
     ],
     "sessions_missed": [
@@ -136,9 +161,9 @@ BY_RULE = {
             "itself needs to change."
         ),
         Suggestion(
-            "Missed sessions can be a way of stepping back from the work: when you next meet, "
-            "ask about the relationship as well as the practicalities.",
-            REPAIR,
+            "When you next meet, ask about the relationship as well as the practicalities: a "
+            "missed session may be a step back from the work.",
+            HEURISTIC,
         ),
     ],
     "no_checkins": [
@@ -169,7 +194,8 @@ BY_RULE = {
     "risk": [
         Suggestion(
             "Assess risk today, following your clinic's safety procedure; do not wait for the "
-            "next session."
+            "next session.",
+            ITEM_9,
         ),
         Suggestion("Make or review a safety plan with the client."),
         Suggestion("Tell your supervisor and record the assessment and what you agreed."),
@@ -178,20 +204,30 @@ BY_RULE = {
 
 SCOPED_RULES = {"alliance_drop", "weak_spot"}
 SCOPE_ORDER = ("bond", "goal", "task", "total")
+CLOSING = {"reliable_deterioration": REVIEW, "no_reliable_improvement": REVIEW, "risk": RISK_REVIEW}
 
 
-def suggestions_for(rule: str, scopes: Sequence[str] = ()) -> list[Suggestion]:
-    """Next steps for an alert of `rule` concerning `scopes`, most specific first, each once."""
+def suggestions_for(
+    rule: str, scopes: Sequence[str] = (), *, findings: Sequence[str] = ()
+) -> list[Suggestion]:
+    """Next steps for an alert of `rule` concerning `scopes`, most specific first, each once.
+
+    An alliance check-in's alert (`rule` "alliance") gathers several `findings` (the alliance
+    rules it tripped): one set of steps for them all.
+    """
     steps: list[Suggestion] = []
-    if rule in SCOPED_RULES:
+    parts = [rule]
+    if rule == "alliance":
+        parts = list(findings) or ["alliance_drop"]
+    if any(part in SCOPED_RULES for part in parts):
         chosen = [scope for scope in SCOPE_ORDER if scope in scopes] or ["total"]
         if len(chosen) > 1 and "total" in chosen:
             chosen.remove("total")  # the parts say more than the whole
         for scope in chosen:
             steps.extend(BY_SCOPE[scope])
-    steps.extend(BY_RULE.get(rule, []))
-    if rule != "risk":
-        steps.append(RECORD)
+    for part in parts:
+        steps.extend(BY_RULE.get(part, []))
+    steps.append(CLOSING.get(rule, RECORD))
     unique = []
     for step in steps:
         if step not in unique:

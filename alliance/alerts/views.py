@@ -18,14 +18,15 @@ from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Role
 from alliance.alerts import actions, comparison, thresholds
 from alliance.alerts.caseload import with_flags
+from alliance.alerts.families import ACTION_NOUNS, OUTCOME, RISK, family
 from alliance.alerts.forms import ConcernForm, RepairForm, SettingsForm
-from alliance.alerts.models import SEVERITY_RANK, Alert, Concern, Status
-from alliance.alerts.presenting import suggestions, title
+from alliance.alerts.models import CLOSED_STATUSES, SEVERITY_RANK, Alert, Concern, Status
+from alliance.alerts.presenting import concern_of, suggestions, title
 from alliance.audit import services as audit
 from alliance.care.models import Client, Session
 from alliance.errors import ServiceError, show_on_form
 from alliance.measures import services as measures
-from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM, find
+from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM, find, short_name
 from alliance.measures.lock import locked_sessions
 
 STAFF = (Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
@@ -37,7 +38,6 @@ ACTION_PAGES = {
     "checkins": "checkin_schedule",
     "comparison": "client_alliance",
 }
-RULE_TITLES = {"two_view_gap": "Where your expectations and the client's answers differ"}
 
 SEVERITY_ORDER = Case(
     *[When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()],
@@ -80,7 +80,7 @@ def inbox(request):
         alerts = list(alerts.active().order_by(SEVERITY_ORDER, "-created_at", "-pk")[:INBOX_LIMIT])
     else:
         alerts = list(
-            alerts.filter(status=Status.RECOVERED).order_by("-closed_at", "-pk")[:CLOSED_LIMIT]
+            alerts.filter(status__in=CLOSED_STATUSES).order_by("-closed_at", "-pk")[:CLOSED_LIMIT]
         )
     audit.record(request, "list", [audit.for_object(a, a.client) for a in alerts])
     for alert in alerts:
@@ -107,17 +107,20 @@ def _detail_context(request, alert, form=None):
         step["goals"] = (
             _revisit_links(alert.client) if step["action"] == "goals" and can_write else []
         )
+    kind = family(alert.rule)
     return {
         "alert": alert,
         "title": title(alert.rule, alert.subject),
         "client": alert.client,
         "evidence": evidence,
-        "tables": [] if evidence.get("locked") else evidence_tables(alert),
+        "tables": [] if evidence.get("locked") else evidence_tables(alert, evidence),
         "suggestions": steps,
         "history": _history(alert, comparison.follow_ups_for(alert, withheld)),
         "can_acknowledge": actions.can_act(user, alert) and alert.status == Status.OPEN,
-        "can_repair": can_write and alert.is_active,
-        "form": form or RepairForm(),
+        "can_repair": can_write and actions.accepts_actions(alert),
+        "action_noun": ACTION_NOUNS[kind],
+        "reviewed_family": kind in (OUTCOME, RISK),
+        "form": form or RepairForm(rule=alert.rule),
         "predict_url": _predict_url(alert.client) if evidence.get("locked") else None,
     }
 
@@ -125,7 +128,11 @@ def _detail_context(request, alert, form=None):
 @role_required(*STAFF)
 def alert_detail(request, alert_id):
     alert = get_visible_or_404(_alerts(request.user), alert_id)
-    audit.record(request, "read", audit.for_object(alert, alert.client))
+    targets = [audit.for_object(alert, alert.client)]
+    concern = concern_of(alert)
+    if concern is not None:
+        targets.append(audit.for_object(concern, alert.client))
+    audit.record(request, "read", targets)
     return render(request, "alerts/alert_detail.html", _detail_context(request, alert))
 
 
@@ -147,7 +154,7 @@ def alert_repair(request, alert_id):
     alert = get_visible_or_404(_alerts(request.user), alert_id)
     if not actions.can_repair(request.user, alert):
         raise PermissionDenied("Only the client's counselor records a repair.")
-    form = RepairForm(request.POST)
+    form = RepairForm(request.POST, rule=alert.rule)
     if form.is_valid():
         try:
             actions.record_repair(
@@ -160,10 +167,14 @@ def alert_repair(request, alert_id):
         except ServiceError as error:
             show_on_form(form, error)
         else:
-            messages.success(
-                request,
-                f"Repair recorded. {alert.client.name}'s next check-in will show whether it held.",
-            )
+            if family(alert.rule) in (OUTCOME, RISK):
+                done = f"{ACTION_NOUNS[family(alert.rule)].capitalize()} recorded."
+            else:
+                done = (
+                    f"Repair recorded. {alert.client.name}'s next check-in will show whether "
+                    "it held."
+                )
+            messages.success(request, done)
             return redirect("alert_detail", alert_id=alert.pk)
     audit.record(request, "read", audit.for_object(alert, alert.client))
     context = _detail_context(request, alert, form)
@@ -287,14 +298,44 @@ def alert_settings(request):
 
 
 def _history(alert, follow_ups: list[dict]) -> list[dict]:
-    """Repairs and follow-ups in the order they happened."""
+    """What was recorded and what later observations showed, in the order they happened."""
     entries = [
         {"at": repair.created_at, "repair": repair}
         for repair in alert.repairs.select_related("recorded_by")
     ]
     for entry in follow_ups:
-        entries.append({"at": datetime.fromisoformat(entry["at"]), "follow_up": entry})
+        entries.append(
+            {
+                "at": datetime.fromisoformat(entry["at"]),
+                "follow_up": entry,
+                "words": follow_up_words(alert, entry),
+            }
+        )
     return sorted(entries, key=lambda entry: entry["at"])
+
+
+def follow_up_words(alert, entry: dict) -> str:
+    """A follow-up in words true to the alert's rule. Outcome and risk follow-ups state the
+    facts they recorded; alliance and behaviour ones say whether the measure is back."""
+    details = entry.get("details") or {}
+    status = entry.get("status")
+    kind = family(alert.rule)
+    if kind in (OUTCOME, RISK):
+        return details.get("summary", "")
+    unrepaired = "" if entry.get("repaired") else ", with no repair recorded"
+    if kind == "behaviour":
+        if status == Status.RECOVERED:
+            return f"back on track{unrepaired}."
+        return f"not back on track yet{unrepaired}."
+    if status == Status.RECOVERED:
+        return f"back at the earlier level{unrepaired}."
+    words = f"not back at the earlier level yet{unrepaired}."
+    new = details.get("new") or {}
+    if new and not details.get("locked"):
+        words += " New at this check-in: " + " ".join(
+            finding.get("summary", "") for finding in new.values()
+        )
+    return words
 
 
 def _revisit_links(client) -> list[dict]:
@@ -341,15 +382,34 @@ PART_NAMES = {
 }
 
 
-def evidence_tables(alert) -> list[dict]:
-    """The evidence as small tables with captions, for the alert page."""
-    evidence = alert.evidence
+def evidence_tables(alert, evidence: dict | None = None) -> list[dict]:
+    """The evidence as small tables with captions, for the alert page. `evidence` is what the
+    reader may see of it (`comparison.evidence_for`)."""
+    evidence = alert.evidence if evidence is None else evidence
+    if alert.rule == "alliance":
+        tables = []
+        for rule, found in (evidence.get("findings") or {}).items():
+            for table in _tables(alert, rule, found):
+                table["caption"] = f"{RULE_NAMES.get(rule, rule)}: {table['caption']}"
+                tables.append(table)
+        return tables
+    return _tables(alert, alert.rule, evidence)
+
+
+RULE_NAMES = {
+    "alliance_drop": "Drop from the client's own level",
+    "weak_spot": "Weak spot",
+    "two_view_gap": "The two views",
+}
+
+
+def _tables(alert, rule: str, evidence: dict) -> list[dict]:
     tables = []
     scopes = evidence.get("scopes") or {}
     items = evidence.get("items") or []
     texts = _item_texts(alert.client) if items else {}
-    if alert.rule in {"alliance_drop", "weak_spot"} and scopes:
-        with_earlier = alert.rule == "alliance_drop"
+    if rule in {"alliance_drop", "weak_spot"} and scopes:
+        with_earlier = rule == "alliance_drop"
         headers = ["Part", "This check-in"] + (["Earlier level", "Change"] if with_earlier else [])
         rows = []
         for scope, part in scopes.items():
@@ -360,7 +420,7 @@ def evidence_tables(alert) -> list[dict]:
         tables.append(
             {"caption": "Item means (1 Seldom … 5 Always)", "headers": headers, "rows": rows}
         )
-    if alert.rule == "two_view_gap" and scopes:
+    if rule == "two_view_gap" and scopes:
         rows = [
             [
                 PART_NAMES.get(s, s),
@@ -378,13 +438,13 @@ def evidence_tables(alert) -> list[dict]:
             }
         )
     if items:
-        if alert.rule == "two_view_gap":
+        if rule == "two_view_gap":
             headers = ["Statement", "Client", "You expected"]
             rows = [
                 [texts.get(i["item"], i["item"]), _fmt(i["client"]), _fmt(i["predicted"])]
                 for i in items
             ]
-        elif alert.rule == "alliance_drop":
+        elif rule == "alliance_drop":
             headers = ["Statement", "This check-in", "Earlier (mean)"]
             rows = [
                 [texts.get(i["item"], i["item"]), _fmt(i["now"]), _fmt(i["earlier"])] for i in items
@@ -393,7 +453,7 @@ def evidence_tables(alert) -> list[dict]:
             headers = ["Statement", "This check-in"]
             rows = [[texts.get(i["item"], i["item"]), _fmt(i["now"])] for i in items]
         tables.append({"caption": "The statements concerned", "headers": headers, "rows": rows})
-    if alert.rule in {"reliable_deterioration", "not_on_track"}:
+    if rule in {"reliable_deterioration", "no_reliable_improvement", "not_on_track"}:
         first = evidence["first"]
         rows = [
             ["First check-in", first["date"][:10], _fmt(first["total"])],
@@ -401,12 +461,12 @@ def evidence_tables(alert) -> list[dict]:
         ]
         tables.append(
             {
-                "caption": f"{evidence['measure'].upper()} totals",
+                "caption": f"{short_name(evidence['measure'])} totals",
                 "headers": ["", "Date", "Total"],
                 "rows": rows,
             }
         )
-    if alert.rule == "tasks_off_track":
+    if rule == "tasks_off_track":
         from alliance.homework.models import Task
 
         ids = [entry["task_id"] for entry in evidence["logs"]]
@@ -423,7 +483,7 @@ def evidence_tables(alert) -> list[dict]:
         tables.append(
             {"caption": "Task logs", "headers": ["Task", "Date", "Done?", "Fit"], "rows": rows}
         )
-    if alert.rule in {"sessions_missed", "no_checkins"}:
+    if rule in {"sessions_missed", "no_checkins"}:
         rows = [
             [
                 s["date"][:10],
@@ -432,7 +492,7 @@ def evidence_tables(alert) -> list[dict]:
             for s in evidence["sessions"]
         ]
         tables.append({"caption": "Sessions", "headers": ["Date", "What happened"], "rows": rows})
-    if alert.rule == "risk":
+    if rule == "risk":
         rows = [[f["item"], str(f["answer"]), f["label"]] for f in evidence["flags"]]
         tables.append(
             {
@@ -441,8 +501,8 @@ def evidence_tables(alert) -> list[dict]:
                 "rows": rows,
             }
         )
-    if alert.rule == "client_voice":
-        concern = Concern.objects.filter(pk=evidence["concern_id"], client=alert.client).first()
+    if rule == "client_voice":
+        concern = concern_of(alert)
         words = concern.text if concern and concern.text else "(No words given.)"
         tables.append({"caption": "In the client's words", "headers": [], "rows": [[words]]})
     return tables

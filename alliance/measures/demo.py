@@ -3,7 +3,8 @@
 Every figure comes from a `random.Random` seeded with the client and the seed date, and every
 date counts back from an anchor worked out from that date, so seeding on the same day gives the
 same history on every machine. The five stories are the ones a counselor meets: two clients
-improving, one flat, one getting worse, and one whose alliance drops and is repaired.
+improving (one after a hard few weeks), one flat, one getting worse, and one whose alliance
+drops and is repaired.
 """
 
 import datetime
@@ -74,19 +75,20 @@ STORIES = [
         alliance={s: straight(3.5, 4.4) for s in SUBSCALES},
         leave_due=("phq9", "gad7", "wai-sr"),
     ),
-    # An alliance rupture in weeks 10–17 (the tasks stop fitting, the bond suffers) and its
-    # repair; the counselor's expectation misses the drop at first. Mood stalls meanwhile.
+    # An alliance rupture at week 11 (after a hard session: the tasks stop fitting, the bond
+    # suffers), shown at once by one check-in, and its repair over the weeks after; the
+    # counselor's expectation misses it at first. Mood stalls meanwhile.
     Story(
         "priya@riverside.example",
         weekday=1,
         phq9=lambda week: straight(15, 7)(week) + dip(0, 4, 9, 13, 18)(week),
         gad7=straight(12, 6),
         alliance={
-            "goal": dip(4.1, 3.3, 9, 13, 18),
-            "task": dip(4.1, 2.4, 9, 13, 18),
-            "bond": dip(4.3, 2.7, 9, 13, 18),
+            "goal": dip(4.1, 3.3, 10, 11, 18),
+            "task": dip(4.1, 2.4, 10, 11, 18),
+            "bond": dip(4.3, 2.7, 10, 11, 18),
         },
-        predicted_gap=dip(0.1, 1.3, 9, 12, 17),
+        predicted_gap=dip(0.1, 1.3, 10, 11, 16),
         missed=0.03,
         skipped=0.03,
         leave_due=("wai-sr-predicted",),
@@ -103,11 +105,12 @@ STORIES = [
         skipped=0.15,
         item9=lambda week: 1 if week >= WEEKS - 3 else 0,
     ),
-    # Improving, anxiety first.
+    # Improving, anxiety first; a hard few weeks early on (mood reliably worse in weeks 5–8)
+    # that eased by itself, so the alert it raised stays open until the counselor reviews it.
     Story(
         "alex@riverside.example",
         weekday=2,
-        phq9=straight(12, 5),
+        phq9=lambda week: straight(12, 5)(week) + dip(0, 9, 3, 6, 10)(week),
         gad7=straight(16, 6),
         alliance={s: straight(3.9, 4.5) for s in SUBSCALES},
     ),

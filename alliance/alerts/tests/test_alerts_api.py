@@ -2,6 +2,7 @@
 
 import json
 
+from alliance.alerts.comparison import referenced
 from alliance.alerts.models import Alert, Repair, Status
 from alliance.alerts.tests.helpers import checkin, make_alert, phq9, predict, raw_column, session
 from alliance.audit.models import AuditEvent
@@ -12,7 +13,8 @@ def post(client, url, body=None):
 
 
 def test_it_lists_alerts_with_evidence_and_next_steps(personas, api_as):
-    checkin(personas.a, bond=5, days_ago=7)
+    earlier, _ = checkin(personas.a, bond=5, days_ago=7)
+    predict(personas.a, earlier, bond=5)
     held, _ = checkin(personas.a, bond=3.5)
     predict(personas.a, held, bond=4)
     response = api_as(personas.c1).get("/api/v1/alerts")
@@ -31,26 +33,48 @@ def test_it_lists_alerts_with_evidence_and_next_steps(personas, api_as):
         "created_at",
     }
     assert item["client_id"] == personas.a.pk
-    assert item["rule"] == "alliance_drop"
-    assert item["evidence"]["scopes"]["bond"]["earlier"] == 5
+    assert item["rule"] == "alliance"
+    assert item["evidence"]["findings"]["alliance_drop"]["scopes"]["bond"]["earlier"] == 5
     assert item["suggestions"][0]["text"].startswith("Raise the relationship openly")
     assert "Eubanks" in item["suggestions"][0]["citation"]
 
 
 def test_it_withholds_the_numbers_of_a_session_the_counselor_has_not_predicted(personas, api_as):
-    checkin(personas.a, bond=5, days_ago=7)
+    earlier, _ = checkin(personas.a, bond=5, days_ago=7)
+    predict(personas.a, earlier, bond=5)
     held, _ = checkin(personas.a, bond=3.5)
     [item] = api_as(personas.c1).get("/api/v1/alerts").json()["items"]
-    assert item["rule"] == "alliance_drop"
+    assert item["rule"] == "alliance"
     assert item["evidence"]["locked"] is True
-    assert "scopes" not in item["evidence"] and "items" not in item["evidence"]
+    assert "findings" not in item["evidence"] and "response_id" not in item["evidence"]
     assert "until you record your prediction" in item["evidence"]["summary"]
     # Supervisors do not predict and see the numbers.
     [seen] = api_as(personas.supervisor).get("/api/v1/alerts").json()["items"]
-    assert seen["evidence"]["scopes"]["bond"]["now"] == 3.5
+    assert seen["evidence"]["findings"]["alliance_drop"]["scopes"]["bond"]["now"] == 3.5
     predict(personas.a, held, bond=4)
     detail = api_as(personas.c1).get(f"/api/v1/alerts/{item['id']}").json()
-    assert detail["evidence"]["scopes"]["bond"]["now"] == 3.5
+    assert detail["evidence"]["findings"]["alliance_drop"]["scopes"]["bond"]["now"] == 3.5
+
+
+def test_it_withholds_a_level_taken_from_earlier_check_ins_not_yet_predicted(personas, api_as):
+    """The drop compares this check-in with earlier ones; while those are hidden from the
+    counselor by the prediction lock, so is the level taken from them, and their ids."""
+    earlier, hidden = checkin(personas.a, bond=5, days_ago=7)
+    held, _ = checkin(personas.a, bond=3.5, task=2.5)
+    predict(personas.a, held, bond=3.5, task=2.5)
+    [item] = api_as(personas.c1).get("/api/v1/alerts").json()["items"]
+    findings = item["evidence"]["findings"]
+    assert findings["alliance_drop"] == {
+        "locked": True,
+        "summary": findings["alliance_drop"]["summary"],
+    }
+    assert findings["weak_spot"]["scopes"]["task"]["now"] == 2.5
+    body = api_as(personas.c1).get(f"/api/v1/alerts/{item['id']}")
+    assert hidden.pk not in referenced(body.json())
+    assert '"earlier"' not in body.content.decode()
+    predict(personas.a, earlier, bond=5)
+    [item] = api_as(personas.c1).get("/api/v1/alerts").json()["items"]
+    assert item["evidence"]["findings"]["alliance_drop"]["scopes"]["bond"]["earlier"] == 5
 
 
 def test_it_filters_by_client_and_status(personas, api_as):

@@ -18,7 +18,7 @@ def test_the_home_page_shows_the_crisis_text_while_a_risk_alert_is_open(personas
     # Nothing of the alert itself reaches the client.
     for internal in ("Risk:", "item 9", "Urgent", "/alerts/", "Suicide"):
         assert internal not in html
-    Alert.objects.filter(rule="risk").update(status=Status.RECOVERED)
+    Alert.objects.filter(rule="risk").update(status=Status.REVIEWED)
     assert "Northside duty line" not in web.get("/home/").content.decode()
 
 
@@ -65,7 +65,7 @@ def test_the_client_page_shows_open_alerts_and_the_latest_comparison(personas, w
     predict(personas.a, held, task=2.5)
     html = web_as(personas.c1).get(f"/clients/{personas.a.pk}/").content.decode()
     assert "Alliance and alerts" in html
-    assert "Weak spot in the alliance" in html
+    assert "Alliance check-in needs attention" in html
     assert "You and Amira agree on the goals, the tasks and the bond." in html
 
 
@@ -99,7 +99,7 @@ def test_skipping_a_session_already_predicted_says_so(personas, web_as):
 
 def test_the_alert_history_lists_closed_alerts_too(personas, web_as):
     phq9(personas.a, session(personas.a), item9=1)
-    Alert.objects.update(status=Status.RECOVERED)
+    Alert.objects.update(status=Status.REVIEWED)
     page = web_as(personas.supervisor).get(f"/clients/{personas.a.pk}/alliance/")
     assert [a.rule for a in page.context["alerts"]] == ["risk"]
-    assert "Recovered" in page.content.decode()
+    assert "Risk review recorded" in page.content.decode()

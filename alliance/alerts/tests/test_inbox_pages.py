@@ -41,12 +41,13 @@ def test_the_inbox_shows_recovered_alerts_apart(personas, web_as):
 
 
 def test_an_alert_page_shows_the_evidence_and_what_to_try(personas, web_as):
-    checkin(personas.a, bond=5, days_ago=7)
+    earlier, _ = checkin(personas.a, bond=5, days_ago=7)
+    predict(personas.a, earlier, bond=5)
     held, _ = checkin(personas.a, bond=3.5)
     predict(personas.a, held, bond=4)
-    alert = Alert.objects.get(rule="alliance_drop")
+    alert = Alert.objects.get(rule="alliance")
     html = web_as(personas.c1).get(f"/alerts/{alert.pk}/").content.decode()
-    assert "Alliance drop: Amira" in html
+    assert "Alliance check-in needs attention: Amira" in html
     assert "The bond fell from 5.00 to 3.50" in html
     assert "I believe Carmen Counselor likes me." in html
     assert "Raise the relationship openly next session" in html
@@ -70,7 +71,7 @@ def test_a_goal_drop_links_to_the_goals_and_to_revisiting_each(personas, web_as)
 def test_an_alert_of_an_unpredicted_session_asks_for_the_prediction_first(personas, web_as):
     checkin(personas.a, bond=5, days_ago=7)
     checkin(personas.a, bond=3.5)
-    alert = Alert.objects.get(rule="alliance_drop")
+    alert = Alert.objects.get(rule="alliance")
     html = web_as(personas.c1).get(f"/alerts/{alert.pk}/").content.decode()
     assert "hidden until you record your prediction" in html
     assert "3.50" not in html and "likes me" not in html

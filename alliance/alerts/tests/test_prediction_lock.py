@@ -137,28 +137,29 @@ def test_a_follow_up_from_answers_not_yet_predicted_shows_none_of_them(personas,
     predict(personas.a, earlier, bond=5)
     dropped, _ = checkin(personas.a, bond=3, days_ago=7)
     predict(personas.a, dropped, bond=5)
-    alert = Alert.objects.get(client=personas.a, rule="alliance_drop")
+    alert = Alert.objects.get(client=personas.a, rule="alliance")
     record_repair(alert, user=personas.c1, kind="explored", note="We talked about it.")
     latest, answers = checkin(personas.a, bond=4.75)
     url = f"/api/v1/alerts/{alert.pk}"
 
     detail = api_as(personas.c1).get(url).json()
-    assert detail["evidence"]["scopes"]["bond"]["now"] == 3  # predicted: the numbers show
+    drop = detail["evidence"]["findings"]["alliance_drop"]
+    assert drop["scopes"]["bond"]["now"] == 3  # predicted: the numbers show
     [follow_up] = detail["follow_ups"]
     assert follow_up["details"]["locked"] is True
-    assert "scopes" not in follow_up["details"] and "response_id" not in follow_up["details"]
+    assert "findings" not in follow_up["details"] and "response_id" not in follow_up["details"]
     assert "4.75" not in api_as(personas.c1).get(url).content.decode()
     # The page says how the follow-up went, as the alert's status does, but quotes no answer.
     page = web_as(personas.c1).get(f"/alerts/{alert.pk}/").content.decode()
     assert "back at the earlier level" in page and "4.75" not in page
     # Supervisors do not predict and see the follow-up as it was judged.
     [seen] = api_as(personas.supervisor).get(url).json()["follow_ups"]
-    assert seen["details"]["scopes"]["bond"]["now"] == 4.75
+    assert seen["details"]["findings"]["alliance_drop"]["scopes"]["bond"]["now"] == 4.75
 
     predict(personas.a, latest, bond=5)
-    [follow_up] = api_as(personas.c1).get(url).json()["follow_ups"]
+    follow_up = api_as(personas.c1).get(url).json()["follow_ups"][0]
     assert follow_up["details"]["response_id"] == answers.pk
-    assert follow_up["details"]["scopes"]["bond"]["now"] == 4.75
+    assert follow_up["details"]["findings"]["alliance_drop"]["scopes"]["bond"]["now"] == 4.75
 
 
 def test_an_alert_about_answers_not_yet_predicted_shows_none_of_them_on_any_page(
@@ -166,9 +167,10 @@ def test_an_alert_about_answers_not_yet_predicted_shows_none_of_them_on_any_page
 ):
     from alliance.alerts.models import Alert
 
-    checkin(personas.a, bond=5, days_ago=7)
+    earlier, _ = checkin(personas.a, bond=5, days_ago=7)
+    predict(personas.a, earlier, bond=5)
     held, _ = checkin(personas.a, bond=3.25)
-    alert = Alert.objects.get(client=personas.a, rule="alliance_drop")
+    alert = Alert.objects.get(client=personas.a, rule="alliance")
     web = web_as(personas.c1)
     for path in (f"/alerts/{alert.pk}/", "/alerts/", f"/clients/{personas.a.pk}/alliance/"):
         assert "3.25" not in web.get(path).content.decode(), path

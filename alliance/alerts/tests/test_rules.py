@@ -213,33 +213,77 @@ def test_it_does_not_call_a_change_below_the_reliable_size_deterioration():
     assert rules.reliable_deterioration(PHQ9, measures(8)) is None
 
 
-def test_it_follows_deterioration_up():
-    finding = rules.reliable_deterioration(PHQ9, measures(8, 15))
-    later = Measure(9, START, 11)
-    assert rules.reliable_deterioration_followed(PHQ9, finding.evidence, later)[0] == RECOVERED
-    worse = Measure(9, START, 16)
-    assert rules.reliable_deterioration_followed(PHQ9, finding.evidence, worse)[0] == STILL_LOW
+def test_it_follows_deterioration_up_in_words_true_to_the_rule():
+    """The follow-up that used to say "recovered … back at the earlier level" at 10 after 5 → 11
+    states the facts instead, and never closes the alert (only a review does)."""
+    finding = rules.reliable_deterioration(PHQ9, measures(5, 11))
+    state, details = rules.reliable_deterioration_followed(
+        PHQ9, finding.evidence, Measure(9, START, 10)
+    )
+    assert state == "eased"
+    assert state not in (RECOVERED, STILL_LOW)
+    assert details["summary"] == (
+        "PHQ-9 10 now, 5 at the start: no longer a reliable worsening, "
+        "at or above the cut-off (10)."
+    )
+    assert details["still_reliably_worse"] is False and details["at_or_above_cutoff"] is True
+    state, details = rules.reliable_deterioration_followed(
+        PHQ9, finding.evidence, Measure(9, START, 16)
+    )
+    assert state == "still_worse"
+    assert details["summary"] == (
+        "PHQ-9 16 now, 5 at the start: still a reliable worsening (11 points; 6 count), "
+        "at or above the cut-off (10)."
+    )
+    state, details = rules.reliable_deterioration_followed(
+        PHQ9, finding.evidence, Measure(9, START, 7)
+    )
+    assert details["summary"].endswith("no longer a reliable worsening, below the cut-off (10).")
 
 
-def test_it_finds_a_client_at_caseness_not_improving_by_the_set_session():
-    finding = rules.not_on_track(PHQ9, measures(15, 14, 12), 8, T["not_on_track"])
+def test_it_finds_a_client_at_caseness_without_reliable_improvement_by_the_review_point():
+    t = T["no_reliable_improvement"]
+    finding = rules.no_reliable_improvement(PHQ9, measures(15, 14, 12), 8, t)
+    assert finding.rule == "no_reliable_improvement"
     assert finding.key == "by-session:8"
     assert finding.evidence["attended_sessions"] == 8
     assert "no reliable improvement" in finding.evidence["summary"]
+    assert "our own marker" in finding.evidence["summary"]
+    assert "on track" not in finding.evidence["summary"]
 
 
-def test_it_does_not_call_a_client_off_track_too_early_improving_or_below_caseness():
-    assert rules.not_on_track(PHQ9, measures(15, 14), 7, T["not_on_track"]) is None
-    assert rules.not_on_track(PHQ9, measures(15, 9), 8, T["not_on_track"]) is None
-    assert rules.not_on_track(PHQ9, measures(6, 6), 8, T["not_on_track"]) is None
+def test_it_does_not_raise_the_review_point_too_early_improving_or_below_caseness():
+    t = T["no_reliable_improvement"]
+    assert rules.no_reliable_improvement(PHQ9, measures(15, 14), 7, t) is None
+    assert rules.no_reliable_improvement(PHQ9, measures(15, 9), 8, t) is None
+    assert rules.no_reliable_improvement(PHQ9, measures(6, 6), 8, t) is None
     # Reliably worse is the deterioration rule's business, not this one's.
-    assert rules.not_on_track(PHQ9, measures(12, 19), 8, T["not_on_track"]) is None
+    assert rules.no_reliable_improvement(PHQ9, measures(12, 19), 8, t) is None
 
 
-def test_it_follows_not_on_track_up_until_reliable_improvement():
-    finding = rules.not_on_track(GAD7, measures(12, 11), 8, T["not_on_track"])
-    assert rules.not_on_track_followed(GAD7, finding.evidence, Measure(5, START, 8))[0] == RECOVERED
-    assert rules.not_on_track_followed(GAD7, finding.evidence, Measure(5, START, 9))[0] == STILL_LOW
+def test_it_follows_the_review_point_up_with_the_facts():
+    finding = rules.no_reliable_improvement(GAD7, measures(12, 11), 8, T["no_reliable_improvement"])
+    state, details = rules.no_reliable_improvement_followed(
+        GAD7, finding.evidence, Measure(5, START, 8)
+    )
+    assert state == "improved"
+    assert details["summary"] == (
+        "GAD-7 8 now, 12 at the start: a reliable improvement now, at or above the cut-off (8)."
+    )
+    state, details = rules.no_reliable_improvement_followed(
+        GAD7, finding.evidence, Measure(5, START, 9)
+    )
+    assert state == "not_yet"
+    assert "no reliable improvement yet (4 points count)" in details["summary"]
+
+
+def test_it_names_the_review_point_so_it_is_not_mistaken_for_lamberts_signal():
+    defaults = rules.load_defaults()
+    assert "not_on_track" not in defaults["rules"]
+    spec = defaults["rules"]["no_reliable_improvement"]["params"]["by_session"]
+    assert spec["source"] == rules.HEURISTIC
+    for words in ("not Lambert's OQ-45", "measurably improved", "Kadera", "Hansen"):
+        assert words in spec["reasoning"]
 
 
 def test_it_raises_risk_from_the_urgent_item_9_flag():
@@ -247,7 +291,9 @@ def test_it_raises_risk_from_the_urgent_item_9_flag():
     measure = Measure(31, START, 9, ("suicide_risk_item9",))
     finding = rules.risk(measure, PHQ9, answers)
     assert finding.rule == "risk"
-    assert finding.key == finding.subject == "response:31"
+    assert finding.key == "response:31"
+    # One subject for every risk answer: while a risk alert is open, the next joins it.
+    assert finding.subject == "risk"
     assert finding.evidence["flags"][0]["item"] == "phq9_9"
     assert finding.evidence["flags"][0]["answer"] == 1
     assert "Kroenke" in finding.evidence["citation"]
@@ -258,13 +304,71 @@ def test_it_raises_no_risk_without_the_flag():
     assert rules.risk(Measure(31, START, 20, ("unknown",)), PHQ9, {}) is None
 
 
-def test_it_follows_risk_up_at_the_next_answer_to_the_form():
-    finding = rules.risk(Measure(1, START, 9, ("suicide_risk_item9",)), PHQ9, {"phq9_9": 2})
-    assert rules.risk_followed(finding.evidence, Measure(2, START, 7, ()))[0] == RECOVERED
-    assert (
-        rules.risk_followed(finding.evidence, Measure(2, START, 7, ("suicide_risk_item9",)))[0]
-        == STILL_LOW
+def test_it_states_what_a_later_answer_said_without_closing_anything():
+    state, details = rules.risk_answered(Measure(2, START, 7, ()), PHQ9, {"phq9_9": 0})
+    assert state == "no_flag"
+    assert "no urgent answer this time (item 9: 0)" in details["summary"]
+    assert "stays open until a risk review is recorded" in details["summary"]
+    state, details = rules.risk_answered(
+        Measure(3, START, 7, ("suicide_risk_item9",)), PHQ9, {"phq9_9": 2}
     )
+    assert state == "flag_again"
+    assert details["flags"][0]["answer"] == 2
+    assert details["response_id"] == 3
+
+
+# --- one alert per alliance check-in --------------------------------------------------------
+
+
+def test_it_gathers_every_alliance_finding_of_a_check_in_into_one():
+    history = [rating(1), rating(2, task=2.5, bond=3.5)]
+    latest = history[-1]
+    pair = ViewPair(
+        7,
+        latest.when,
+        {"bond": {"client": 3.5, "counselor": 5.0, "difference": 1.5}},
+        {},
+    )
+    found = [
+        rules.alliance_drop(history, T["alliance_drop"], SUBSCALES),
+        rules.weak_spot(latest, T["weak_spot"], SUBSCALES),
+        rules.two_view_gap(pair, T["two_view_gap"], SUBSCALES),
+    ]
+    severities = {rule: T[rule]["severity"] for rule in rules.ALLIANCE_RULES}
+    finding = rules.alliance_checkin(
+        found, ref=2, session=7, when=latest.when, severities=severities
+    )
+    assert finding.rule == "alliance" and finding.subject == "wai-sr"
+    assert finding.key == "session:7"
+    assert set(finding.evidence["findings"]) == {"alliance_drop", "weak_spot", "two_view_gap"}
+    assert set(finding.scopes) == {"task", "bond", "total"}
+    assert finding.severity == "attention"  # the worst of attention and info
+    assert finding.evidence["response_id"] == 2
+    for one in found:
+        assert one.evidence["summary"] in finding.evidence["summary"]
+    assert rules.alliance_checkin([None], ref=2, session=7, when=START, severities={}) is None
+
+
+def test_it_follows_a_gathered_alert_up_finding_by_finding():
+    history = [rating(1), rating(2, task=2.5)]
+    severities = {rule: T[rule]["severity"] for rule in rules.ALLIANCE_RULES}
+    found = [rules.weak_spot(history[-1], T["weak_spot"], SUBSCALES)]
+    evidence = rules.alliance_checkin(
+        found, ref=2, session=None, when=START, severities=severities
+    ).evidence
+    status, details = rules.alliance_followed(
+        evidence, latest=rating(3), pair=None, fired=[], previous=None, t=T
+    )
+    assert status == RECOVERED
+    assert details["findings"]["weak_spot"]["back"] is True
+    still = rating(4, goal=2.5)
+    fired = [rules.weak_spot(still, T["weak_spot"], SUBSCALES)]
+    status, details = rules.alliance_followed(
+        evidence, latest=still, pair=None, fired=fired, previous=None, t=T
+    )
+    # The task is back, but the goals are now low: something new keeps it open.
+    assert status == STILL_LOW
+    assert set(details["new"]) == {"weak_spot"}
 
 
 # --- behaviour ----------------------------------------------------------------------------

@@ -19,8 +19,8 @@ def form_data(**changes):
         "two_view_gap__gap_mean": "1.0",
         "two_view_gap__agree_within": "0.5",
         "reliable_deterioration__enabled": "on",
-        "not_on_track__enabled": "on",
-        "not_on_track__by_session": "8",
+        "no_reliable_improvement__enabled": "on",
+        "no_reliable_improvement__by_session": "8",
         "tasks_off_track__enabled": "on",
         "tasks_off_track__in_a_row": "2",
         "tasks_off_track__poor_fit_at_most": "2",
@@ -37,7 +37,8 @@ def form_data(**changes):
 def test_the_page_shows_each_threshold_with_its_source(personas, web_as):
     html = web_as(personas.supervisor).get("/alerts/settings/").content.decode()
     assert "Alliance heuristic: WAI-SR ratings sit near the top of the scale" in html
-    assert "NHS" not in html or "Reliable deterioration" in html
+    assert "NHS" not in html or "Reliable worsening" in html
+    assert "not Lambert&#x27;s OQ-45" in html
     assert "risk__enabled" not in html and "client_voice__enabled" not in html
 
 
