@@ -453,7 +453,7 @@ def _tables(alert, rule: str, evidence: dict) -> list[dict]:
             headers = ["Statement", "This check-in"]
             rows = [[texts.get(i["item"], i["item"]), _fmt(i["now"])] for i in items]
         tables.append({"caption": "The statements concerned", "headers": headers, "rows": rows})
-    if rule in {"reliable_deterioration", "no_reliable_improvement", "not_on_track"}:
+    if rule in {"reliable_deterioration", "no_reliable_improvement"} and "first" in evidence:
         first = evidence["first"]
         rows = [
             ["First check-in", first["date"][:10], _fmt(first["total"])],
@@ -493,7 +493,7 @@ def _tables(alert, rule: str, evidence: dict) -> list[dict]:
         ]
         tables.append({"caption": "Sessions", "headers": ["Date", "What happened"], "rows": rows})
     if rule == "risk":
-        rows = [[f["item"], str(f["answer"]), f["label"]] for f in evidence["flags"]]
+        rows = [[f["item"], str(f["answer"]), f["label"]] for f in evidence.get("flags", [])]
         tables.append(
             {
                 "caption": "Answers that raised the alert",

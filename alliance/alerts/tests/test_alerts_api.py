@@ -186,3 +186,78 @@ def test_it_answers_404_for_huge_or_unknown_alert_ids(personas, api_as):
     api = api_as(personas.c1)
     assert api.get("/api/v1/alerts/99999999").status_code == 404
     assert api.get(f"/api/v1/alerts/{2**63}").status_code in (404, 422)
+
+
+def test_an_alert_lists_the_actions_it_accepts_by_its_kind(personas, api_as):
+    api = api_as(personas.c1)
+    alliance = make_alert(personas.a)
+    risk = make_alert(personas.a, rule="risk", subject="risk", severity="urgent")
+    worse = make_alert(personas.a, rule="reliable_deterioration", subject="phq9")
+    kinds = {
+        alert.pk: [a["kind"] for a in api.get(f"/api/v1/alerts/{alert.pk}").json()["actions"]]
+        for alert in (alliance, risk, worse)
+    }
+    assert "explored" in kinds[alliance.pk] and "safety_plan" not in kinds[alliance.pk]
+    assert kinds[risk.pk] == [
+        "risk_assessed",
+        "safety_plan",
+        "client_contacted",
+        "referred_on",
+        "emergency_services",
+    ]
+    assert "reviewed_with_client" in kinds[worse.pk] and "explored" not in kinds[worse.pk]
+    detail = api.get(f"/api/v1/alerts/{risk.pk}").json()
+    assert all(action["note_required"] for action in detail["actions"])
+    assert detail["status_text"] == "Open until a risk review is recorded"
+    Alert.objects.filter(pk=alliance.pk).update(status=Status.RECOVERED)
+    assert api.get(f"/api/v1/alerts/{alliance.pk}").json()["actions"] == []
+
+
+def test_a_rupture_repair_on_a_risk_alert_is_refused(personas, api_as):
+    risk = make_alert(personas.a, rule="risk", subject="risk", severity="urgent")
+    url = f"/api/v1/alerts/{risk.pk}/repair"
+    wrong = post(api_as(personas.c1), url, {"kind": "acknowledged_part", "note": "Sorry."})
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"][-1] == "kind"
+    assert "risk actions" in wrong.json()["detail"][0]["msg"]
+    bare = post(api_as(personas.c1), url, {"kind": "risk_assessed", "note": " "})
+    assert bare.status_code == 422
+    assert bare.json()["detail"][0]["loc"][-1] == "note"
+    assert not Repair.objects.exists()
+    risk.refresh_from_db()
+    assert risk.status == Status.OPEN
+
+
+def test_a_supervisor_records_a_risk_review_that_closes_the_alert(personas, api_as):
+    risk = make_alert(personas.a, rule="risk", subject="risk", severity="urgent")
+    url = f"/api/v1/alerts/{risk.pk}/repair"
+    body = {"kind": "client_contacted", "note": "Carmen is away; I phoned Amira, she is safe."}
+    response = post(api_as(personas.supervisor), url, body)
+    assert response.status_code == 201
+    detail = response.json()
+    assert detail["status"] == "reviewed" and detail["closed_at"]
+    assert detail["status_text"] == "Risk review recorded"
+    assert detail["repairs"][0]["recorded_by_id"] == personas.supervisor.pk
+    # Anything more is added to the record; a supervisor still records no rupture repair.
+    more = {"kind": "safety_plan", "note": "Safety plan reviewed at the session."}
+    assert post(api_as(personas.c1), url, more).status_code == 201
+    alliance = make_alert(personas.a)
+    refused = post(
+        api_as(personas.supervisor),
+        f"/api/v1/alerts/{alliance.pk}/repair",
+        {"kind": "explored", "note": ""},
+    )
+    assert refused.status_code == 403
+    assert post(api_as(personas.admin), url, more).status_code == 403
+
+
+def test_a_review_closes_an_outcome_alert(personas, api_as):
+    worse = make_alert(personas.a, rule="reliable_deterioration", subject="phq9")
+    response = post(
+        api_as(personas.c1),
+        f"/api/v1/alerts/{worse.pk}/repair",
+        {"kind": "supervision", "note": "Talked it over with Sol."},
+    )
+    assert response.status_code == 201
+    assert response.json()["status"] == "reviewed"
+    assert response.json()["title"] == "Reliable worsening (PHQ-9)"

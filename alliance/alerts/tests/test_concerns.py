@@ -90,3 +90,55 @@ def test_the_counselor_reads_the_words_on_the_alert(personas, web_as, api_as):
     page = web_as(personas.c1).get(f"/alerts/{alert.pk}/").content.decode()
     assert "I don&#x27;t think the goals are mine." in page
     assert "Thank the client for saying so" in page
+
+
+def test_the_counselor_reads_the_words_through_the_api_too(personas, api_as):
+    post(
+        api_as(personas.a.user),
+        f"/api/v1/clients/{personas.a.pk}/concerns",
+        {"text": "I don't think the goals are mine."},
+    )
+    alert = Alert.objects.get(rule="client_voice")
+    detail = api_as(personas.c1).get(f"/api/v1/alerts/{alert.pk}").json()
+    assert detail["concern"]["text"] == "I don't think the goals are mine."
+    assert detail["concern"]["client_id"] == personas.a.pk
+    # The list stays light: the words are read one alert at a time, and each read is audited.
+    from alliance.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(
+        actor_id=personas.c1.pk, action="read", object_type="Concern"
+    ).exists()
+
+
+def test_a_concerns_baseline_from_answers_not_yet_predicted_is_withheld(personas, api_as):
+    """The level a concern is compared with came from check-ins the counselor may not see yet
+    (no prediction made): neither it nor their ids are in the alert."""
+    from alliance.alerts.comparison import referenced
+
+    _, hidden = checkin(personas.a, bond=4)
+    post(api_as(personas.a.user), f"/api/v1/clients/{personas.a.pk}/concerns", {"text": "x"})
+    alert = Alert.objects.get(rule="client_voice")
+    assert alert.evidence["baseline_response_ids"] == [hidden.pk]
+    detail = api_as(personas.c1).get(f"/api/v1/alerts/{alert.pk}").json()
+    assert "baseline" not in detail["evidence"]
+    assert detail["evidence"]["baseline_withheld"] is True
+    assert hidden.pk not in referenced(detail)
+    assert detail["concern"]["text"] == "x"
+    seen = api_as(personas.supervisor).get(f"/api/v1/alerts/{alert.pk}").json()
+    assert seen["evidence"]["baseline"]["bond"] == 4
+
+
+def test_a_concerns_follow_up_compared_with_hidden_answers_is_withheld(personas, api_as):
+    from alliance.alerts.actions import record_repair
+    from alliance.alerts.tests.helpers import predict
+
+    checkin(personas.a, bond=4)  # never predicted: hidden from Carmen
+    post(api_as(personas.a.user), f"/api/v1/clients/{personas.a.pk}/concerns", {"text": "x"})
+    alert = Alert.objects.get(rule="client_voice")
+    record_repair(alert, user=personas.c1, kind="explored", note="We talked.")
+    held, _ = checkin(personas.a, bond=5)
+    predict(personas.a, held, bond=5)  # this one Carmen may see
+    [entry] = api_as(personas.c1).get(f"/api/v1/alerts/{alert.pk}").json()["follow_ups"]
+    assert entry["details"]["locked"] is True and "scopes" not in entry["details"]
+    [seen] = api_as(personas.supervisor).get(f"/api/v1/alerts/{alert.pk}").json()["follow_ups"]
+    assert seen["details"]["scopes"]["bond"]["earlier"] == 4

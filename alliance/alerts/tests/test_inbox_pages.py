@@ -124,3 +124,54 @@ def test_the_sweep_command_reports_new_alerts(personas, capsys):
 def test_the_sweep_command_refuses_a_bad_date(personas):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("alerts", "sweep", "--date", "tomorrow")
+
+
+def test_a_risk_alert_page_offers_risk_actions_to_the_supervisor_too(personas, web_as):
+    alert = make_alert(personas.a, rule="risk", subject="risk", severity="urgent")
+    web = web_as(personas.supervisor)
+    html = web.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "Record a risk review" in html
+    assert "Agreed or reviewed a safety plan" in html
+    assert "Acknowledged my part in it" not in html
+    refused = web.post(f"/alerts/{alert.pk}/repair/", {"kind": "risk_assessed", "note": ""})
+    assert refused.status_code == 422
+    assert "part of the risk record" in refused.content.decode()
+    done = web.post(
+        f"/alerts/{alert.pk}/repair/",
+        {"kind": "risk_assessed", "note": "Phoned; no plan or intent."},
+        follow=True,
+    )
+    assert "Risk review recorded." in done.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == Status.REVIEWED
+
+
+def test_an_outcome_alert_page_states_the_facts_of_later_check_ins(personas, web_as):
+    alert = make_alert(
+        personas.a,
+        rule="reliable_deterioration",
+        subject="phq9",
+        evidence={
+            "measure": "phq9",
+            "date": "2026-03-02T18:00:00",
+            "first": {"date": "2026-01-05T18:00:00", "total": 5},
+            "latest": {"total": 11},
+            "summary": "PHQ-9 went from 5 at the first check-in to 11.",
+        },
+        follow_ups=[
+            {
+                "at": "2026-03-09T18:00:00+00:00",
+                "ref": "7",
+                "status": "eased",
+                "details": {
+                    "summary": "PHQ-9 10 now, 5 at the start: no longer a reliable worsening, "
+                    "at or above the cut-off (10)."
+                },
+            }
+        ],
+    )
+    html = web_as(personas.c1).get(f"/alerts/{alert.pk}/").content.decode()
+    assert "no longer a reliable worsening, at or above the cut-off (10)." in html
+    assert "back at the earlier level" not in html and "Recovered" not in html
+    assert "Open until a review is recorded" in html
+    assert "Record a review" in html
