@@ -192,3 +192,30 @@ def test_it_reads_a_longer_history_with_no_more_queries(personas, history, api_a
         response = web.get(path)
     assert len(json.loads(response.content)["entry"]) > 60
     assert len(longer.captured_queries) == len(short.captured_queries)
+
+
+def test_it_still_exports_a_check_in_whose_form_is_no_longer_defined(personas, api_as):
+    from alliance.measures.models import Response
+
+    Response.objects.create(
+        client=personas.a,
+        instrument="ors",
+        instrument_version="2",
+        respondent=personas.a.user,
+        respondent_role="client",
+        answers={"ors_1": 7.5, "ors_2": 6},
+        total=13.5,
+        idempotency_key="retired-form",
+    )
+    _, bundle = fetch(api_as, personas.a.user, personas.a)
+    for entry in bundle["entry"]:
+        assert_canonical(entry["resource"])
+    (response,) = of_type(bundle, "QuestionnaireResponse")
+    assert response["questionnaire"] == f"{questionnaire_url('ors')}|2"
+    assert [item["answer"] for item in response["item"]] == [
+        [{"valueDecimal": 7.5}],
+        [{"valueInteger": 6}],
+    ]
+    (total,) = of_type(bundle, "Observation")
+    assert total["code"]["coding"][0]["code"] == "ors-total"
+    assert total["valueQuantity"] == {"value": 13.5}
