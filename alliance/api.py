@@ -88,6 +88,7 @@ def service_error(request, exc: ServiceError):
 def _register_routers():
     from alliance.accounts.api import router as accounts_router
     from alliance.alerts.api import router as alerts_router
+    from alliance.accounts.clinic_api import router as clinic_settings_router
     from alliance.care.api import router as care_router
     from alliance.care.sessions_api import router as sessions_router
     from alliance.goals.api import router as goals_router
@@ -100,6 +101,7 @@ def _register_routers():
     from alliance.reports.clinic_api import router as clinic_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/", clinic_settings_router)
     api.add_router("/", care_router)
     api.add_router("/", goals_router)
     api.add_router("/", homework_router)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from alliance.accounts import views
+from alliance.accounts import clinic, views
 
 urlpatterns = [
     path("signin/", views.SignInView.as_view(), name="login"),
@@ -40,6 +40,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/two-factor/remove/", views.two_factor_remove, name="two_factor_remove"),
     path("people/", views.people, name="people"),
+    path("clinic/settings/", clinic.clinic_settings, name="clinic_settings"),
     path("people/invite/", views.invite_staff, name="invite_staff"),
     path("people/clients/<int:client_id>/assign/", views.assign_client, name="assign_client"),
 ]

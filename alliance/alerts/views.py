@@ -259,7 +259,9 @@ def raise_concern(request):
             else:
                 first = comparison.first_name(client.counselor.name)
                 messages.success(
-                    request, f"Thank you for saying so. {first} will see this and follow it up."
+                    request,
+                    f"Thank you for saying so. {first} will see this in their alerts, with your "
+                    "words if you wrote any.",
                 )
                 return redirect("client_home")
         status = 422

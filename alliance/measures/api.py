@@ -69,6 +69,18 @@ class ResponseOut(Schema):
     submitted_at: datetime
 
 
+class CrisisOut(Schema):
+    text: str = Field(description="The clinic's crisis text, to show the client at once.")
+
+
+class SubmittedOut(ResponseOut):
+    crisis: CrisisOut | None = Field(
+        default=None,
+        description="Present when an answer raised an urgent flag (PHQ-9 item 9 above 'Not at "
+        "all'): the clinic's crisis text, so an app can show it at once, as the page does.",
+    )
+
+
 class ResponseList(Schema):
     items: list[ResponseOut]
     count: int
@@ -156,7 +168,7 @@ def list_responses(
 
 @router.post(
     "/clients/{client_id}/responses",
-    response={201: ResponseOut, 403: Detail, 409: Detail},
+    response={201: SubmittedOut, 403: Detail, 409: Detail},
     summary="Submit a check-in",
 )
 def create_response(
@@ -172,7 +184,8 @@ def create_response(
     Send an `Idempotency-Key` header: repeating a request with the same key returns the first
     response, with the same status, and stores nothing. A `session_id` that is not one of
     this client's attended sessions is a 422 naming `session_id`; nothing is stored.
-    Invalid answers are a 422 naming each item at fault.
+    Invalid answers are a 422 naming each item at fault. When an answer raises an urgent
+    flag, the reply carries the clinic's crisis text in `crisis`.
     """
     client = visible_client(request, client_id)
     instrument = find(payload.instrument)
@@ -197,7 +210,17 @@ def create_response(
         session=session,
         request=request,
     )
-    return Status(201, response_out(response))
+    return Status(
+        201, response_out(response) | {"crisis": crisis_for(client, instrument, response)}
+    )
+
+
+def crisis_for(client, instrument, response: Response) -> dict | None:
+    """The clinic's crisis text when this response raised an urgent flag, else None."""
+    urgent = {flag.id for flag in instrument.flags if flag.severity == "urgent"}
+    if not urgent & set(response.flags or ()):
+        return None
+    return {"text": client.clinic.crisis_text}
 
 
 def _plain_answers(answers: dict[str, Any]) -> dict[str, Any]:

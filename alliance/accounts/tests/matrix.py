@@ -36,6 +36,7 @@ WEB = {
         kwargs=lambda p, who: {"client_id": p.a.pk},
         data=lambda p, who: {"counselor": p.c2.pk},
     ),
+    "clinic_settings": Entry(pages(404, admin=200)),
 }
 
 
@@ -47,4 +48,10 @@ API = {
     ),
     ("DELETE", "/api/v1/auth/token"): Entry(operations(204), method="DELETE"),
     ("GET", "/api/v1/me"): Entry(operations(200)),
+    ("GET", "/api/v1/clinic"): Entry(operations(200)),
+    ("PATCH", "/api/v1/clinic"): Entry(
+        operations(403, admin=200),
+        method="PATCH",
+        data=lambda p, who: {"crisis_text": "Call the duty line on 0100 000 000, day or night."},
+    ),
 }

@@ -14,7 +14,13 @@ def test_the_home_page_shows_the_crisis_text_while_a_risk_alert_is_open(personas
     phq9(personas.a, session(personas.a), item9=1)
     html = web.get("/home/").content.decode()
     assert "If you need help now" in html
-    assert "Call the Northside duty line on 0100 000 000, day or night." in html
+    assert (
+        'Call the Northside duty line on <a class="tel" href="tel:0100000000">0100 000 000</a>, '
+        "day or night." in html
+    )
+    # No promise the software cannot keep: it says who was told, and not to wait for them.
+    assert "will be in touch" not in html
+    assert "Carmen and the clinic's supervisors have been told" in html
     # Nothing of the alert itself reaches the client.
     for internal in ("Risk:", "item 9", "Urgent", "/alerts/", "Suicide"):
         assert internal not in html
@@ -103,3 +109,14 @@ def test_the_alert_history_lists_closed_alerts_too(personas, web_as):
     page = web_as(personas.supervisor).get(f"/clients/{personas.a.pk}/alliance/")
     assert [a.rule for a in page.context["alerts"]] == ["risk"]
     assert "Risk review recorded" in page.content.decode()
+
+
+def test_the_concern_page_says_its_safety_sentence_once_with_tap_to_call_numbers(personas, web_as):
+    html = web_as(personas.a.user).get("/home/something-isnt-working/").content.decode()
+    assert html.count("If you are in danger or thinking about harming yourself") == 1
+    assert "This is not for emergencies" in html
+    personas.clinic.crisis_text = "In danger now? Call 999. Duty line: 0100 000 000."
+    personas.clinic.save()
+    html = web_as(personas.a.user).get("/home/something-isnt-working/").content.decode()
+    assert '<a class="tel" href="tel:999">999</a>' in html
+    assert "follow it up" not in html

@@ -67,6 +67,21 @@ def test_it_flags_suicide_risk_on_item_9(personas, api_as):
     assert Response.objects.get().flags == ["suicide_risk_item9"]
 
 
+def test_a_risk_answer_is_answered_with_the_clinics_crisis_text(personas, api_as):
+    """So a phone app can show it at once, as the page does."""
+    personas.clinic.crisis_text = "Northside duty line: 0100 000 000, day or night."
+    personas.clinic.save()
+    api = api_as(personas.a.user)
+    body = {"instrument": "phq9", "answers": phq9(0, 0, 0, 0, 0, 0, 0, 0, 2)}
+    first = post(api, personas.a, body, key="risk-1")
+    assert first.status_code == 201
+    assert first.json()["crisis"] == {"text": "Northside duty line: 0100 000 000, day or night."}
+    # The same reply when the submission is repeated.
+    assert post(api, personas.a, body, key="risk-1").json()["crisis"] == first.json()["crisis"]
+    calm = post(api, personas.a, {"instrument": "phq9", "answers": phq9(1, 1, 0, 0, 0, 0, 0, 0, 0)})
+    assert calm.json()["crisis"] is None
+
+
 def test_it_returns_the_first_response_when_a_key_is_repeated(personas, api_as):
     web = api_as(personas.a.user)
     body = {"instrument": "phq9", "answers": PHQ9_NONE}
