@@ -223,3 +223,15 @@ def axe_violations(page) -> list[str]:
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
         for v in results.response["violations"]
     ]
+
+
+# --- JSON requests, for the API tests of every app. ---
+
+
+def send_json(web: WebClient, method: str, url: str, body=None, **headers):
+    """`method` `url` with `body` as JSON (a str is sent as it is); `headers` as Django's
+    test client takes them (`HTTP_IDEMPOTENCY_KEY=…`)."""
+    import json
+
+    text = body if isinstance(body, str) else json.dumps({} if body is None else body)
+    return web.generic(method, url, text, content_type="application/json", **headers)

@@ -1,19 +1,33 @@
 """Goals, values, attainment scales and ratings under /api/v1/.
 
-Reading takes sight of the client (`Client.objects.visible_to`); writing takes being the client
-or their counselor. Supervisors and administrators who can see a goal and try to change it get
-403; anyone else gets 404. A change based on an old version gets 409 with the current goal.
+A goal's operations as an agreed record (list, read, propose, change, agree, every version,
+close) are the agreement mechanism's (`alliance.agreement.api.RecordApi`); the goals' own are
+here. Reading takes sight of the client (`Client.objects.visible_to`); writing takes being the
+client or their counselor. Supervisors and administrators who can see a goal and try to change
+it get 403; anyone else gets 404. A change based on an old version gets 409 with the current
+goal. Refusals are answered by the API's one handler (`alliance.api`).
 """
 
 from datetime import date, datetime
-from functools import wraps
 from typing import Annotated, Literal
 
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
 from alliance.access import get_visible_or_404
+from alliance.agreement.api import (
+    AgreedOut,
+    Id,
+    PersonOut,
+    ProposalOut,
+    RecordApi,
+    VersionNumber,
+    VersionOut,
+    agreed_record,
+    person,
+    proposal_out,
+)
+from alliance.agreement.services import targets
 from alliance.audit import services as audit
 from alliance.care.api import visible_client
 from alliance.goals import attainment, services
@@ -31,57 +45,12 @@ from alliance.goals.models import (
     Revisit,
     Value,
 )
+from alliance.schemas import Detail
 
 router = Router(tags=["goals"])
 
-Id = Annotated[int, Field(ge=1, le=2**62)]
-VersionNumber = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
-
-
-# -- errors shared with the tasks API ---------------------------------------------------------
-
-
-class Detail(Schema):
-    detail: str
-
-
-def raise_problem(problem: services.Problem):
-    loc = ["body", *problem.field.split(".")]
-    raise ValidationError([{"loc": loc, "msg": problem.message, "type": "value_error"}])
-
-
-def answers_errors(serialize):
-    """Turn the services' refusals into the API's answers: 422, 403, or 409 with `current`."""
-
-    def decorator(operation):
-        @wraps(operation)
-        def wrapper(request, *args, **kwargs):
-            try:
-                return operation(request, *args, **kwargs)
-            except services.Problem as problem:
-                raise_problem(problem)
-            except services.ReadOnly as refusal:
-                raise HttpError(403, refusal.message)
-            except services.Conflict as conflict:
-                body = {"detail": conflict.message, "current": serialize(conflict.current)}
-                return Status(409, body)
-
-        return wrapper
-
-    return decorator
-
 
 # -- shapes -----------------------------------------------------------------------------------
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
-
-
-class AgreedOut(Schema):
-    client: bool
-    counselor: bool
 
 
 class ValueOut(Schema):
@@ -105,15 +74,8 @@ class RevisitOut(Schema):
     resolution: str
 
 
-class ClosureOut(Schema):
-    id: int
+class ClosureOut(ProposalOut):
     outcome: str
-    note: str
-    side: str
-    proposed_by: PersonOut
-    proposed_at: datetime
-    answer: str
-    answered_at: datetime | None
 
 
 class GoalOut(Schema):
@@ -133,16 +95,6 @@ class GoalOut(Schema):
     closed_at: datetime | None
 
 
-class GoalList(Schema):
-    items: list[GoalOut]
-    count: int
-
-
-class GoalConflict(Schema):
-    detail: str
-    current: GoalOut
-
-
 class GoalIn(Schema):
     text: str = Field(max_length=GOAL_TEXT_MAX, description="The goal in the client's words.")
     why: str = Field(default="", max_length=WHY_MAX, description="Why this matters to me.")
@@ -158,10 +110,6 @@ class GoalPatch(Schema):
     text: str | None = Field(default=None, max_length=GOAL_TEXT_MAX)
     why: str | None = Field(default=None, max_length=WHY_MAX)
     values: list[Id] | None = Field(default=None, max_length=VALUES_PER_CLIENT)
-
-
-class AgreeIn(Schema):
-    version: VersionNumber = Field(description="The version you agree to.")
 
 
 class RevisitIn(Schema):
@@ -202,38 +150,19 @@ class RatingList(Schema):
     count: int
 
 
-class VersionAgreedAt(Schema):
-    client: datetime | None
-    counselor: datetime | None
-
-
-class VersionOut(Schema):
-    number: int
+class GoalVersionOut(VersionOut):
     kind: str
     text: str
     why: str
     values: list[str]
     levels: dict[str, str] | None
     weight: int
-    author: PersonOut
-    side: str
-    created_at: datetime
-    agreed_at: VersionAgreedAt
-
-
-class VersionList(Schema):
-    items: list[VersionOut]
-    count: int
 
 
 class ClosureIn(Schema):
     outcome: Literal["achieved", "retired"]
     note: str = Field(max_length=NOTE_MAX)
     version: VersionNumber
-
-
-class AnswerIn(Schema):
-    note: str = Field(default="", max_length=NOTE_MAX)
 
 
 class ValueIn(Schema):
@@ -278,15 +207,7 @@ class GasOut(Schema):
     history: list[GasPoint] = Field(description="Each side's T-score at the end of each day.")
 
 
-# -- loading and shaping ----------------------------------------------------------------------
-
-
-def goal_queryset(user):
-    return Goal.objects.visible_to(user).with_relations()
-
-
-def person(user) -> dict:
-    return {"id": user.pk, "name": user.name}
+# -- shaping ----------------------------------------------------------------------------------
 
 
 def revisit_out(revisit: Revisit) -> dict:
@@ -303,45 +224,23 @@ def revisit_out(revisit: Revisit) -> dict:
 
 
 def closure_out(closure: Closure) -> dict:
-    return {
-        "id": closure.pk,
-        "outcome": closure.outcome,
-        "note": closure.note,
-        "side": closure.side,
-        "proposed_by": person(closure.proposed_by),
-        "proposed_at": closure.proposed_at,
-        "answer": closure.answer,
-        "answered_at": closure.answered_at,
-    }
+    return {**proposal_out(closure), "outcome": closure.outcome}
 
 
 def goal_out(goal: Goal) -> dict:
-    """Serialise a goal; reloads it with its relations when they were not prefetched."""
-    if not hasattr(goal, "pending_closures"):
-        # Re-read after a write; access was checked when the goal was first reached.
-        goal = Goal.objects.filter(pk=goal.pk).with_relations().get()
+    """A goal read `with_relations()`."""
     levels = {str(level.level): level.text for level in goal.levels.all()}
-    closure = goal.pending_closures[0] if goal.pending_closures else None
+    closure = goal.pending_end
     return {
-        "id": goal.pk,
-        "client_id": goal.client_id,
+        **agreed_record(goal),
         "text": goal.text,
         "why": goal.why,
-        "status": goal.status,
-        "version": goal.version,
-        "agreed": goal.agreed,
         "values": [{"id": v.pk, "text": v.text} for v in goal.values.all()],
         "scale": {"levels": levels, "weight": goal.weight} if levels else None,
         "closure": closure_out(closure) if closure else None,
         "revisits": [revisit_out(r) for r in goal.open_revisits],
-        "created_at": goal.created_at,
-        "updated_at": goal.updated_at,
         "closed_at": goal.closed_at,
     }
-
-
-def visible_goal(request, goal_id) -> Goal:
-    return get_visible_or_404(goal_queryset(request.user), goal_id)
 
 
 def rating_out(rating: Rating) -> dict:
@@ -360,87 +259,30 @@ def value_out(value: Value) -> dict:
     return {"id": value.pk, "text": value.text}
 
 
-def _targets(client, objects):
-    return [audit.for_object(obj, client) for obj in objects]
-
-
 # -- goals ------------------------------------------------------------------------------------
 
-
-@router.get("/clients/{client_id}/goals", response=GoalList, summary="The client's goals")
-def list_goals(request, client_id: int):
-    client = visible_client(request, client_id)
-    goals = list(goal_queryset(request.user).filter(client=client).order_by("created_at", "id"))
-    audit.record(request, "list", _targets(client, goals) or audit.for_client(client))
-    return {"items": [goal_out(g) for g in goals], "count": len(goals)}
-
-
-@router.post(
-    "/clients/{client_id}/goals",
-    response={201: GoalOut, 403: Detail},
-    summary="Propose a goal",
+goals = RecordApi(router, Goal, out=GoalOut, shape=goal_out)
+goals.create(GoalIn, services.propose_goal, renamed={"values": "value_ids"})
+goals.update(GoalPatch, services.edit_goal, renamed={"values": "value_ids"})
+goals.versions(GoalVersionOut)
+goals.ending(
+    ClosureIn,
+    ClosureOut,
+    closure_out,
+    segment="closure",
+    description="Achieved or retired, with a note; the goal closes when the other side confirms.",
 )
-@answers_errors(goal_out)
-def create_goal(request, client_id: int, payload: GoalIn):
-    """Either side proposes; the proposer agrees to version 1, the other side is asked to."""
-    client = visible_client(request, client_id)
-    goal = services.propose_goal(
-        request.user, client, payload.text, payload.why, payload.values, request=request
-    )
-    return Status(201, goal_out(goal))
-
-
-@router.get("/goals/{goal_id}", response=GoalOut, summary="One goal")
-def get_goal(request, goal_id: int):
-    goal = visible_goal(request, goal_id)
-    audit.record(request, "read", audit.for_object(goal, goal.client))
-    return goal_out(goal)
-
-
-@router.patch(
-    "/goals/{goal_id}",
-    response={200: GoalOut, 403: Detail, 409: GoalConflict},
-    summary="Change a goal's wording",
-)
-@answers_errors(goal_out)
-def update_goal(request, goal_id: int, payload: GoalPatch):
-    """A new version from `version`. The editor agrees to it; the other side's agreement is
-    cleared. Based on an old version: 409 with the current goal, nothing changed."""
-    goal = visible_goal(request, goal_id)
-    changes = payload.dict(exclude_unset=True)
-    changes.pop("version")
-    kwargs = {}
-    if "text" in changes:
-        kwargs["text"] = changes["text"]
-    if "why" in changes:
-        kwargs["why"] = changes["why"] or ""
-    if "values" in changes:
-        kwargs["value_ids"] = changes["values"] or []
-    result = services.edit_goal(request.user, goal, payload.version, request=request, **kwargs)
-    return goal_out(result.goal)
-
-
-@router.post(
-    "/goals/{goal_id}/agree",
-    response={200: GoalOut, 403: Detail, 409: GoalConflict},
-    summary="Agree to the current version",
-)
-@answers_errors(goal_out)
-def agree_goal(request, goal_id: int, payload: AgreeIn):
-    goal = visible_goal(request, goal_id)
-    return goal_out(services.agree_to_goal(request.user, goal, payload.version, request=request))
 
 
 @router.post(
     "/goals/{goal_id}/revisit",
-    response={201: RevisitOut, 403: Detail, 409: GoalConflict},
+    response={201: RevisitOut, 403: Detail, 409: goals.conflict},
     summary="Ask to revisit a goal",
 )
-@answers_errors(goal_out)
 def revisit_goal(request, goal_id: int, payload: RevisitIn):
     """The reason is shown to the other side until the goal is changed and agreed again, or
     either side marks it talked over."""
-    goal = visible_goal(request, goal_id)
+    goal = goals.record(request, goal_id)
     revisit = services.request_revisit(request.user, goal, payload.reason, request=request)
     return Status(201, revisit_out(revisit))
 
@@ -450,9 +292,8 @@ def revisit_goal(request, goal_id: int, payload: RevisitIn):
     response={200: RevisitOut, 403: Detail},
     summary="Mark a revisit request talked over",
 )
-@answers_errors(goal_out)
 def resolve_revisit(request, goal_id: int, revisit_id: int):
-    goal = visible_goal(request, goal_id)
+    goal = goals.record(request, goal_id)
     revisit = get_visible_or_404(
         Revisit.objects.filter(goal=goal).select_related("requested_by", "goal__client"),
         revisit_id,
@@ -460,84 +301,18 @@ def resolve_revisit(request, goal_id: int, revisit_id: int):
     return revisit_out(services.resolve_revisit(request.user, revisit, request=request))
 
 
-@router.get("/goals/{goal_id}/versions", response=VersionList, summary="Every version")
-def list_versions(request, goal_id: int):
-    goal = visible_goal(request, goal_id)
-    versions = list(goal.versions.select_related("author").order_by("number"))
-    audit.record(request, "read", _targets(goal.client, versions))
-    items = [
-        {
-            "number": v.number,
-            "kind": v.kind,
-            "text": v.text,
-            "why": v.why,
-            "values": v.values,
-            "levels": v.levels,
-            "weight": v.weight,
-            "author": person(v.author),
-            "side": v.side,
-            "created_at": v.created_at,
-            "agreed_at": {"client": v.client_agreed_at, "counselor": v.counselor_agreed_at},
-        }
-        for v in versions
-    ]
-    return {"items": items, "count": len(items)}
-
-
-@router.post(
-    "/goals/{goal_id}/closure",
-    response={201: ClosureOut, 403: Detail, 409: GoalConflict},
-    summary="Propose closing a goal",
-)
-@answers_errors(goal_out)
-def propose_closure(request, goal_id: int, payload: ClosureIn):
-    """Achieved or retired, with a note; the goal closes when the other side confirms."""
-    goal = visible_goal(request, goal_id)
-    closure = services.propose_closure(
-        request.user, goal, payload.outcome, payload.note, payload.version, request=request
-    )
-    return Status(201, closure_out(closure))
-
-
-@router.post(
-    "/goals/{goal_id}/closure/confirm",
-    response={200: GoalOut, 403: Detail, 409: GoalConflict},
-    summary="Confirm the other side's proposal to close",
-)
-@answers_errors(goal_out)
-def confirm_closure(request, goal_id: int, payload: AnswerIn):
-    goal = visible_goal(request, goal_id)
-    return goal_out(
-        services.answer_closure(request.user, goal, True, payload.note, request=request)
-    )
-
-
-@router.post(
-    "/goals/{goal_id}/closure/decline",
-    response={200: GoalOut, 403: Detail, 409: GoalConflict},
-    summary="Decline (or, as proposer, withdraw) a proposal to close",
-)
-@answers_errors(goal_out)
-def decline_closure(request, goal_id: int, payload: AnswerIn):
-    goal = visible_goal(request, goal_id)
-    return goal_out(
-        services.answer_closure(request.user, goal, False, payload.note, request=request)
-    )
-
-
 # -- Goal Attainment Scaling ------------------------------------------------------------------
 
 
 @router.put(
     "/goals/{goal_id}/scale",
-    response={200: GoalOut, 403: Detail, 409: GoalConflict},
+    response=goals.writes,
     summary="Write the five attainment levels",
 )
-@answers_errors(goal_out)
 def put_scale(request, goal_id: int, payload: ScaleIn):
     """A new version of the goal: the writer agrees to it, the other side is asked to."""
-    goal = visible_goal(request, goal_id)
-    result = services.set_scale(
+    goal = goals.record(request, goal_id)
+    revision = services.set_scale(
         request.user,
         goal,
         payload.levels,
@@ -545,7 +320,7 @@ def put_scale(request, goal_id: int, payload: ScaleIn):
         version=payload.version,
         request=request,
     )
-    return goal_out(result.goal)
+    return goals.shaped(revision.record)
 
 
 @router.post(
@@ -553,19 +328,18 @@ def put_scale(request, goal_id: int, payload: ScaleIn):
     response={201: RatingOut, 403: Detail},
     summary="Rate where the goal stands now",
 )
-@answers_errors(goal_out)
 def rate_goal(request, goal_id: int, payload: RatingIn):
-    goal = visible_goal(request, goal_id)
+    goal = goals.record(request, goal_id)
     rating = services.rate_goal(request.user, goal, payload.level, request=request)
     return Status(201, rating_out(rating))
 
 
 @router.get("/goals/{goal_id}/ratings", response=RatingList, summary="Every rating of a goal")
 def list_ratings(request, goal_id: int):
-    goal = visible_goal(request, goal_id)
+    goal = goals.record(request, goal_id)
     ratings = list(goal.ratings.select_related("rated_by").order_by("rated_at", "id"))
     audit.record(
-        request, "list", _targets(goal.client, ratings) or audit.for_object(goal, goal.client)
+        request, "list", targets(goal.client, *ratings) or audit.for_object(goal, goal.client)
     )
     return {"items": [rating_out(r) for r in ratings], "count": len(ratings)}
 
@@ -576,8 +350,10 @@ def client_gas(request, client_id: int):
     counselor's; retired goals and goals without a scale do not count."""
     client = visible_client(request, client_id)
     result = attainment.summary(client)
-    goals = [audit.Target("Goal", g["id"], client.pk, client.clinic_id) for g in result["goals"]]
-    audit.record(request, "read", goals or audit.for_client(client), detail="attainment")
+    goal_targets = [
+        audit.Target("Goal", g["id"], client.pk, client.clinic_id) for g in result["goals"]
+    ]
+    audit.record(request, "read", goal_targets or audit.for_client(client), detail="attainment")
     return result
 
 
@@ -588,7 +364,7 @@ def client_gas(request, client_id: int):
 def list_values(request, client_id: int):
     client = visible_client(request, client_id)
     values = list(Value.objects.filter(client=client))
-    audit.record(request, "list", _targets(client, values) or audit.for_client(client))
+    audit.record(request, "list", targets(client, *values) or audit.for_client(client))
     return {"items": [value_out(v) for v in values], "count": len(values)}
 
 
@@ -597,28 +373,26 @@ def list_values(request, client_id: int):
     response={201: ValueOut, 403: Detail},
     summary="Add a value (the client only)",
 )
-@answers_errors(goal_out)
 def create_value(request, client_id: int, payload: ValueIn):
     client = visible_client(request, client_id)
     value = services.add_value(request.user, client, payload.text, request=request)
     return Status(201, value_out(value))
 
 
-@router.patch("/values/{value_id}", response={200: ValueOut, 403: Detail}, summary="Reword a value")
-@answers_errors(goal_out)
-def update_value(request, value_id: int, payload: ValueIn):
-    value = get_visible_or_404(
+def _visible_value(request, value_id) -> Value:
+    return get_visible_or_404(
         Value.objects.visible_to(request.user).select_related("client"), value_id
     )
+
+
+@router.patch("/values/{value_id}", response={200: ValueOut, 403: Detail}, summary="Reword a value")
+def update_value(request, value_id: int, payload: ValueIn):
+    value = _visible_value(request, value_id)
     return value_out(services.rename_value(request.user, value, payload.text, request=request))
 
 
 @router.delete("/values/{value_id}", response={204: None, 403: Detail}, summary="Remove a value")
-@answers_errors(goal_out)
 def delete_value(request, value_id: int):
     """Goals keep what they said in their history; they stop linking to the value."""
-    value = get_visible_or_404(
-        Value.objects.visible_to(request.user).select_related("client"), value_id
-    )
-    services.remove_value(request.user, value, request=request)
+    services.remove_value(request.user, _visible_value(request, value_id), request=request)
     return Status(204, None)

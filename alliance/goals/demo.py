@@ -38,14 +38,14 @@ def agree(user, goal, at) -> Goal:
 
 def edit(user, goal, at, **changes) -> Goal:
     goal = fresh(goal)
-    return services.edit_goal(user, goal, goal.version, at=at, **changes).goal
+    return services.edit_goal(user, goal, goal.version, at=at, **changes).record
 
 
 def scale(user, goal, levels: list[str], at, weight=None) -> Goal:
     """`levels` from −2 up to +2."""
     goal = fresh(goal)
     keyed = {str(level): text for level, text in zip((-2, -1, 0, 1, 2), levels, strict=True)}
-    return services.set_scale(user, goal, keyed, weight=weight, version=goal.version, at=at).goal
+    return services.set_scale(user, goal, keyed, weight=weight, version=goal.version, at=at).record
 
 
 def rate(user, goal, series: list[tuple[int, int]], when) -> None:
@@ -382,24 +382,26 @@ def robin(client, when):
     )
 
 
-STORIES = {
-    "sam@riverside.example": sam,
-    "priya@riverside.example": priya,
-    "jordan@riverside.example": jordan,
-    "alex@riverside.example": alex,
-    "robin@riverside.example": robin,
-}
+def stories(*tellers) -> dict:
+    """Each story by the email of the client it is about: `sam` tells sam@riverside.example's."""
+    return {f"{teller.__name__}@riverside.example": teller for teller in tellers}
+
+
+def each_story(clinic, stories: dict) -> list:
+    """(client, story) for each of the clinic's clients that has a story, in the stories' order."""
+    clients = {
+        c.user.email: c
+        for c in Client.objects.filter(clinic=clinic).select_related("user", "counselor")
+    }
+    return [(clients[email], story) for email, story in stories.items() if email in clients]
+
+
+STORIES = stories(sam, priya, jordan, alex, robin)
 
 
 @transaction.atomic
 def seed_goals(clinic, today: datetime.date | None = None) -> None:
     """Give the demo clinic's clients their values, goals, scales and ratings."""
     when = clock(today or timezone.localdate())
-    clients = {
-        c.user.email: c
-        for c in Client.objects.filter(clinic=clinic).select_related("user", "counselor")
-    }
-    for email, story in STORIES.items():
-        client = clients.get(email)
-        if client is not None:
-            story(client, when)
+    for client, story in each_story(clinic, STORIES):
+        story(client, when)

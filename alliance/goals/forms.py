@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from alliance.access import MAX_ID
+from alliance.agreement.forms import VersionField, words
 from alliance.goals.models import (
     GOAL_TEXT_MAX,
     LEVEL_NAMES,
@@ -44,26 +45,9 @@ class RecordMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class VersionField(forms.IntegerField):
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
-
-
 class GoalForm(forms.Form):
-    text = forms.CharField(
-        label="The goal",
-        max_length=GOAL_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write the goal in a few words."},
-    )
-    why = forms.CharField(
-        label="Why this matters to me",
-        max_length=WHY_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    text = words("The goal", GOAL_TEXT_MAX, required="Write the goal in a few words.")
+    why = words("Why this matters to me", WHY_MAX)
     values = RecordMultipleChoiceField(
         label="Values it serves",
         queryset=Value.objects.none(),
@@ -82,6 +66,15 @@ class GoalForm(forms.Form):
             self.fields["text"].label = f"The goal, in {client.name}'s words"
             self.fields["why"].label = f"Why this matters to {client.name}"
 
+    def changes(self) -> dict:
+        """What the goal's services are asked to write, by their arguments' names."""
+        data = self.cleaned_data
+        return {
+            "text": data["text"],
+            "why": data["why"],
+            "value_ids": [v.pk for v in data["values"]],
+        }
+
 
 class ScaleForm(forms.Form):
     """One field per level, +2 first: people write the hoped-for outcome before the worst."""
@@ -98,11 +91,11 @@ class ScaleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for level in reversed(LEVELS):
-            self.fields[self.field_name(level)] = forms.CharField(
-                label=f"{level_label(level)}: {LEVEL_NAMES[level]}",
-                max_length=LEVEL_TEXT_MAX,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"required": f"Describe level {level_label(level)} in a few words."},
+            self.fields[self.field_name(level)] = words(
+                f"{level_label(level)}: {LEVEL_NAMES[level]}",
+                LEVEL_TEXT_MAX,
+                required=f"Describe level {level_label(level)} in a few words.",
+                rows=2,
             )
         self.order_fields([self.field_name(level) for level in reversed(LEVELS)])
 
@@ -116,6 +109,10 @@ class ScaleForm(forms.Form):
     def levels(self) -> dict[str, str]:
         return {str(level): self.cleaned_data[self.field_name(level)] for level in LEVELS}
 
+    def changes(self) -> dict:
+        """What `set_scale` is asked to write, by its arguments' names."""
+        return {"levels": self.levels(), "weight": self.cleaned_data["weight"]}
+
 
 class RatingForm(forms.Form):
     level = forms.TypedChoiceField(
@@ -128,11 +125,11 @@ class RatingForm(forms.Form):
 
 
 class RevisitForm(forms.Form):
-    reason = forms.CharField(
-        label="What would you like to talk over?",
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what you would like to talk over, in a sentence."},
+    reason = words(
+        "What would you like to talk over?",
+        NOTE_MAX,
+        required="Say what you would like to talk over, in a sentence.",
+        rows=4,
     )
 
 
@@ -143,26 +140,12 @@ class ClosureForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose achieved or retired."},
     )
-    note = forms.CharField(
-        label="A note for both of you",
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = words(
+        "A note for both of you",
+        NOTE_MAX,
+        required=Closure.note_needed,
         help_text="What was reached, or why the goal is being set aside.",
-        error_messages={
-            "required": "Add a note: what was reached, or why the goal is being set aside."
-        },
     )
-    version = VersionField()
-
-
-class AnswerForm(forms.Form):
-    accept = forms.TypedChoiceField(
-        choices=[("yes", "Confirm"), ("no", "Decline")], coerce=lambda v: v == "yes"
-    )
-    note = forms.CharField(max_length=NOTE_MAX, required=False)
-
-
-class AgreeForm(forms.Form):
     version = VersionField()
 
 

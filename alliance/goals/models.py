@@ -1,8 +1,10 @@
 """Goals set together: the client's words, agreed by both sides, versioned, with a GAS scale.
 
-Agreement is kept as the version number each side last agreed to. A goal is mutual while both
-numbers equal its current version, so any edit (a new version) clears the other side's agreement
-without touching it, and the history keeps what each side agreed to and when.
+A goal is an agreed record (`alliance.agreement`): agreement is kept as the version number each
+side last agreed to, so any edit (a new version) clears the other side's agreement without
+touching it, and the history keeps what each side agreed to and when. On top of that a goal has
+its own parts: the values it serves, its attainment scale and weight, each side's ratings, and
+requests to revisit it.
 
 Every piece of free text here is about the client, so it is encrypted at rest: the database
 cannot compare, sort or search it, and the few rows of one client are compared in Python
@@ -15,14 +17,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from alliance.accounts.models import Role
-from alliance.care.models import Client
+from alliance.agreement.models import NOTE_MAX, agreed_record, end_proposal, version_record
+from alliance.care.models import Client, Side
 from alliance.crypto import EncryptedTextField
+from alliance.errors import Invalid
 from alliance.goals.fields import EncryptedJSONField
+from alliance.goals.signals import goal_closed
 
 GOAL_TEXT_MAX = 500
 WHY_MAX = 2000
-NOTE_MAX = 1000
 LEVEL_TEXT_MAX = 300
 VALUE_TEXT_MAX = 80
 VALUES_PER_CLIENT = 12
@@ -48,26 +51,6 @@ def level_label(level: int) -> str:
     return "0"
 
 
-class Side(models.TextChoices):
-    CLIENT = "client", "Client"
-    COUNSELOR = "counselor", "Counselor"
-
-
-def side_of(user, client) -> str | None:
-    """The side `user` writes for on this client's record; None for those who only read."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if user.role == Role.CLIENT and user.pk == client.user_id:
-        return Side.CLIENT
-    if (
-        user.role == Role.COUNSELOR
-        and user.pk == client.counselor_id
-        and user.clinic_id == client.clinic_id
-    ):
-        return Side.COUNSELOR
-    return None
-
-
 class ClientRecordQuerySet(models.QuerySet):
     """Rows that belong to one client, reached through `Client.objects.visible_to`.
 
@@ -85,32 +68,6 @@ class ClientRecordQuerySet(models.QuerySet):
 
 class GoalChildQuerySet(ClientRecordQuerySet):
     client_path = "goal__client"
-
-
-class Agreeable(models.Model):
-    """Something both sides agree to, version by version."""
-
-    version = models.PositiveIntegerField(default=1)
-    client_agreed_version = models.PositiveIntegerField(default=0)
-    counselor_agreed_version = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        abstract = True
-
-    def agreed_by(self, side: str) -> bool:
-        return getattr(self, f"{side}_agreed_version") == self.version
-
-    @property
-    def agreed(self) -> dict[str, bool]:
-        return {side: self.agreed_by(side) for side in Side.values}
-
-    @property
-    def is_mutual(self) -> bool:
-        return all(self.agreed.values())
-
-    def waiting_for(self) -> list[str]:
-        """The sides that have not agreed to the current version."""
-        return [side for side in Side.values if not self.agreed_by(side)]
 
 
 class Value(models.Model):
@@ -147,11 +104,7 @@ class GoalQuerySet(ClientRecordQuerySet):
         return self.select_related("client", "client__user", "client__counselor").prefetch_related(
             "values",
             "levels",
-            models.Prefetch(
-                "closures",
-                queryset=Closure.objects.filter(answer="").select_related("proposed_by"),
-                to_attr="pending_closures",
-            ),
+            Goal.prefetch_pending_end(),
             models.Prefetch(
                 "revisits",
                 queryset=Revisit.objects.filter(resolved_at__isnull=True).select_related(
@@ -162,45 +115,50 @@ class GoalQuerySet(ClientRecordQuerySet):
         )
 
 
-class Goal(Agreeable):
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="goals")
+AgreedGoal = agreed_record("goal", GoalStatus, ended_at="closed_at")
+
+
+class Goal(AgreedGoal):
     text = EncryptedTextField(validators=[MaxLengthValidator(GOAL_TEXT_MAX)])
     why = EncryptedTextField(blank=True, validators=[MaxLengthValidator(WHY_MAX)])
     values = models.ManyToManyField(Value, blank=True, related_name="goals")
-    status = models.CharField(
-        max_length=10, choices=GoalStatus.choices, default=GoalStatus.PROPOSED
-    )
     # The goal's weight in the GAS summary score; part of the scale both agree to.
     weight = models.PositiveSmallIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goals_proposed"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = GoalQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["client", "status"])]
+    class Meta(AgreedGoal.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(weight__gte=1, weight__lte=WEIGHT_MAX), name="goals_goal_weight_range"
             ),
         ]
 
-    def __str__(self):
-        return self.text[:60]
+    def on_agreed(self, version, user, at) -> None:
+        # A request to revisit is answered once the goal was changed after it and both agreed.
+        self.revisits.filter(resolved_at__isnull=True, created_at__lt=version.created_at).update(
+            resolved_at=at, resolved_by=user, resolution=Revisit.Resolution.REVISED
+        )
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    def on_ended(self, closure, user, at) -> list:
+        """A closed goal answers its requests to revisit, and `goal_closed` is announced: the
+        apps above act on it and return what they changed."""
+        self.revisits.filter(resolved_at__isnull=True).update(
+            resolved_at=at, resolved_by=user, resolution=Revisit.Resolution.CLOSED
+        )
+        answers = goal_closed.send(sender=Goal, goal=self, closure=closure, user=user, at=at)
+        return [record for _, changed in answers for record in changed or ()]
 
-    @property
-    def pending_closure(self):
-        """Needs `with_relations()`."""
-        return self.pending_closures[0] if self.pending_closures else None
+    def snapshot(self) -> dict:
+        """What a version keeps: the wording, the values by name, the scale and its weight."""
+        levels = {str(level.level): level.text for level in self.levels.all()}
+        return {
+            "text": self.text,
+            "why": self.why,
+            "values": [value.text for value in self.values.all()],
+            "levels": levels or None,
+            "weight": self.weight,
+        }
 
 
 class VersionKind(models.TextChoices):
@@ -209,11 +167,11 @@ class VersionKind(models.TextChoices):
     SCALE = "scale", "Wrote the attainment scale"
 
 
-class GoalVersion(models.Model):
+class GoalVersion(
+    version_record(Goal, written="goal_versions", unique="goals_version_unique_number")
+):
     """What the goal said at one version, who wrote it, and when each side agreed to it."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=VersionKind.choices)
     text = EncryptedTextField(validators=[MaxLengthValidator(GOAL_TEXT_MAX)])
     why = EncryptedTextField(blank=True, validators=[MaxLengthValidator(WHY_MAX)])
@@ -223,27 +181,8 @@ class GoalVersion(models.Model):
     values = EncryptedJSONField(default=list, db_column="value_names")
     levels = EncryptedJSONField(null=True, blank=True)
     weight = models.PositiveSmallIntegerField(default=1)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goal_versions"
-    )
-    side = models.CharField(max_length=10, choices=Side.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    client_agreed_at = models.DateTimeField(null=True, blank=True)
-    counselor_agreed_at = models.DateTimeField(null=True, blank=True)
 
     objects = GoalChildQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["goal", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["goal", "number"], name="goals_version_unique_number")
-        ]
-
-    def __str__(self):
-        return f"{self.goal_id} v{self.number}"
-
-    def agreed_at(self, side: str):
-        return getattr(self, f"{side}_agreed_at")
 
 
 class ScaleLevel(models.Model):
@@ -347,7 +286,14 @@ class Revisit(models.Model):
         return self.resolved_at is None
 
 
-class Closure(models.Model):
+class Closure(
+    end_proposal(
+        Goal,
+        related_name="closures",
+        proposed="goal_closures",
+        pending="goals_one_pending_closure",
+    )
+):
     """Closing a goal takes both sides: one proposes achieved or retired with a note, the
     other confirms (or declines). The proposer may withdraw; an edit to the goal withdraws it
     too, since the proposal was about the wording it replaced."""
@@ -356,45 +302,37 @@ class Closure(models.Model):
         ACHIEVED = GoalStatus.ACHIEVED.value, "Achieved"
         RETIRED = GoalStatus.RETIRED.value, "Retired"
 
-    class Answer(models.TextChoices):
-        PENDING = "", "Waiting for an answer"
-        CONFIRMED = "confirmed", "Confirmed"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        SUPERSEDED = "superseded", "Withdrawn when the goal was changed"
-
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="closures")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    note = EncryptedTextField(validators=[MaxLengthValidator(NOTE_MAX)])
-    side = models.CharField(max_length=10, choices=Side.choices)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goal_closures"
-    )
-    proposed_at = models.DateTimeField(default=timezone.now)
-    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True, default="")
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="goal_closures_answered",
-    )
-    answered_at = models.DateTimeField(null=True, blank=True)
-    answer_note = EncryptedTextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
 
     objects = GoalChildQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["proposed_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["goal"], condition=Q(answer=""), name="goals_one_pending_closure"
-            )
-        ]
+    verb = "close"
+    gerund = "closing"
+    note_needed = "Add a note: what was reached, or why the goal is being set aside."
+    keep_label = "Not yet, keep working on it"
 
     def __str__(self):
         return f"Close {self.goal_id} as {self.outcome}"
 
+    @classmethod
+    def check_allowed(cls, goal, outcome=None, **fields) -> None:
+        if outcome not in cls.Outcome.values:
+            raise Invalid("Choose achieved or retired.", field="outcome")
+        if outcome == GoalStatus.ACHIEVED and goal.status != GoalStatus.AGREED:
+            raise Invalid(
+                "A goal is achieved once both of you have agreed to it. "
+                "Agree to it first, or propose retiring it.",
+                field="outcome",
+            )
+
     @property
-    def is_pending(self) -> bool:
-        return self.answer == self.Answer.PENDING
+    def ends_as(self) -> str:
+        return self.outcome
+
+    @property
+    def question(self) -> str:
+        return f"Close this goal as {self.get_outcome_display().lower()}?"
+
+    @property
+    def confirm_label(self) -> str:
+        return f"Yes, mark it {self.get_outcome_display().lower()}"

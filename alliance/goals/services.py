@@ -1,25 +1,29 @@
 """Writes to goals, values, scales and ratings: each one transaction with its audit event.
 
-Concurrency: every change to a goal is a conditional UPDATE (`WHERE version = n`) issued as the
-first write of its transaction. Of two changes based on the same version exactly one matches;
-the other finds nothing to update and is refused with the current goal, so no edit is lost.
+A goal is proposed, versioned, agreed and closed by the agreement mechanism
+(`alliance.agreement.services`), which also holds the rule for concurrent changes: every change
+is a conditional UPDATE on the version number, so of two changes based on the same version one
+wins and the other is refused with the current goal. What is the goals' own is here: values,
+the attainment scale and its weight, ratings, and requests to revisit a goal, which are answered
+when a changed goal is agreed again, or when it is closed.
+
+Closing a goal announces `goal_closed` inside the closing transaction (`Goal.on_ended`); the
+apps above goals act on it (homework ends the goal's tasks) and return what they changed, which
+the goal's audit event names with it.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
+from alliance.agreement import services as agreement
+from alliance.agreement.services import Revision, clean_text, moment, targets
 from alliance.audit import services as audit
-from alliance.care.models import Client
+from alliance.care.models import Client, Side
+from alliance.errors import Invalid, NotAllowed
 from alliance.goals.models import (
     GOAL_TEXT_MAX,
     LEVEL_TEXT_MAX,
     LEVELS,
     NOTE_MAX,
-    OPEN_STATUSES,
     VALUE_TEXT_MAX,
     VALUES_PER_CLIENT,
     WEIGHT_MAX,
@@ -27,132 +31,26 @@ from alliance.goals.models import (
     Closure,
     Goal,
     GoalStatus,
-    GoalVersion,
     Rating,
     Revisit,
     ScaleLevel,
-    Side,
     Value,
     VersionKind,
     level_label,
-    side_of,
 )
 
-UNCHANGED = object()
 
-
-class Problem(ValueError):
-    """Input that cannot be stored; `field` names the input at fault (dots for nesting)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class Conflict(Exception):
-    """The record moved on since the caller read it; `current` is what it is now."""
-
-    def __init__(self, current, message: str):
-        super().__init__(message)
-        self.current = current
-        self.message = message
-
-
-class ReadOnly(PermissionError):
-    """The person may read this client's record but not change it."""
-
-    def __init__(self, message="You can read this record but not change it."):
-        super().__init__(message)
-        self.message = message
-
-
-# -- shared checks --------------------------------------------------------------------------
-
-
-def clean_text(value, field: str, max_length: int, *, blank: str | None = None) -> str:
-    """Trimmed text with browser line endings made plain; `blank` is the message when it is
-    required and empty (None means it may be empty)."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise Problem(field, "Expected text.")
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if "\x00" in value:
-        raise Problem(field, "The text contains a character that cannot be stored.")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise Problem(field, "The text contains a character that cannot be stored.")
-    if blank is not None and not value:
-        raise Problem(field, blank)
-    if len(value) > max_length:
-        raise Problem(
-            field, f"Keep this to {max_length} characters or fewer (it has {len(value)})."
-        )
-    return value
-
-
-def writer_side(user, client) -> str:
-    side = side_of(user, client)
-    if side is None:
-        raise ReadOnly("Only the client and their counselor change goals; you can read them.")
-    return side
-
-
-def other_side(side: str) -> str:
-    return Side.COUNSELOR if side == Side.CLIENT else Side.CLIENT
-
-
-def _now(at: datetime | None) -> datetime:
-    return at or timezone.now()
-
-
-def current_goal(pk) -> Goal:
-    return Goal.objects.select_related("client").get(pk=pk)
-
-
-def _stale(goal_pk, read_version: int | None = None) -> Conflict:
-    current = current_goal(goal_pk)
-    if not current.is_open:
-        return Conflict(
-            current,
-            f"This goal was marked {current.get_status_display().lower()}; "
-            "it can no longer be changed.",
-        )
-    latest = current.versions.select_related("author").order_by("-number").first()
-    who = latest.author.name if latest else "Someone"
-    return Conflict(
-        current,
-        f"{who} saved version {current.version} of this goal while you were looking at "
-        f"version {read_version}. Read the newer wording before you change or agree to it."
-        if read_version
-        else f"This goal changed: it is now at version {current.version}.",
-    )
-
-
-def _snapshot(goal: Goal) -> dict:
-    levels = {str(level.level): level.text for level in goal.levels.all()}
-    return {
-        "text": goal.text,
-        "why": goal.why,
-        "values": [value.text for value in goal.values.all()],
-        "levels": levels or None,
-        "weight": goal.weight,
-    }
-
-
-def _targets(client, *objects):
-    return [audit.for_object(obj, client) for obj in objects]
+def writer(user, client) -> str:
+    """The side `user` writes goals for; refused for anyone who only reads them."""
+    return agreement.writer(user, client, Goal)
 
 
 # -- values -----------------------------------------------------------------------------------
 
 
 def _client_only(user, client, what: str) -> None:
-    side = side_of(user, client)
-    if side != Side.CLIENT:
-        raise ReadOnly(f"{what} belong to the client; only they change the list.")
+    if client.side_of(user) != Side.CLIENT:
+        raise NotAllowed(f"{what} belong to the client; only they change the list.")
 
 
 def _held_values(client) -> list[Value]:
@@ -173,7 +71,7 @@ def _clean_value_text(text) -> str:
 def _refuse_same_text(text: str, values, exclude_pk=None) -> None:
     same = text.casefold()
     if any(v.text.casefold() == same for v in values if v.pk != exclude_pk):
-        raise Problem("text", f"“{text}” is already on your list.")
+        raise Invalid(f"“{text}” is already on your list.", field="text")
 
 
 @transaction.atomic
@@ -183,12 +81,12 @@ def add_value(user, client, text, *, request=None, at=None) -> Value:
     values = _held_values(client)
     _refuse_same_text(text, values)
     if len(values) >= VALUES_PER_CLIENT:
-        raise Problem(
-            "text",
+        raise Invalid(
             f"Keep the list short: {VALUES_PER_CLIENT} values at most. Remove one to add another.",
+            field="text",
         )
-    value = Value.objects.create(client=client, text=text, created_at=_now(at))
-    audit.record(request, "create", _targets(client, value), actor=user)
+    value = Value.objects.create(client=client, text=text, created_at=moment(at))
+    audit.record(request, "create", targets(client, value), actor=user)
     return value
 
 
@@ -200,7 +98,7 @@ def rename_value(user, value: Value, text, *, request=None) -> Value:
     _refuse_same_text(text, _held_values(client), exclude_pk=value.pk)
     value.text = text
     value.save(update_fields=["text"])
-    audit.record(request, "update", _targets(client, value), actor=user)
+    audit.record(request, "update", targets(client, value), actor=user)
     return value
 
 
@@ -208,7 +106,7 @@ def rename_value(user, value: Value, text, *, request=None) -> Value:
 def remove_value(user, value: Value, *, request=None) -> None:
     client = value.client
     _client_only(user, client, "Values")
-    audit.record(request, "delete", _targets(client, value), actor=user)
+    audit.record(request, "delete", targets(client, value), actor=user)
     value.delete()
 
 
@@ -220,11 +118,11 @@ def _resolve_values(client, value_ids) -> list[Value]:
         try:
             ids.append(int(raw))
         except (TypeError, ValueError):
-            raise Problem("values", "Choose values from the client's list.")
+            raise Invalid("Choose values from the client's list.", field="values")
     ids = list(dict.fromkeys(ids))
     found = list(Value.objects.filter(client=client, pk__in=ids))
     if len(found) != len(ids):
-        raise Problem("values", "Choose values from the client's own list.")
+        raise Invalid("Choose values from the client's own list.", field="values")
     return sorted(found, key=lambda v: (v.created_at, v.pk))
 
 
@@ -239,161 +137,54 @@ def _clean_why(why):
     return clean_text(why, "why", WHY_MAX)
 
 
-@transaction.atomic
 def propose_goal(user, client, text, why="", value_ids=(), *, request=None, at=None) -> Goal:
     """Either side proposes; the proposer's agreement to version 1 comes with it."""
-    side = writer_side(user, client)
+    writer(user, client)
     text = _clean_goal_text(text)
     why = _clean_why(why)
     values = _resolve_values(client, value_ids)
-    now = _now(at)
-    goal = Goal.objects.create(
-        client=client,
-        text=text,
-        why=why,
-        status=GoalStatus.PROPOSED,
-        version=1,
-        created_by=user,
-        created_at=now,
-        updated_at=now,
-        **{f"{side}_agreed_version": 1},
-    )
-    goal.values.set(values)
-    version = GoalVersion.objects.create(
-        goal=goal,
-        number=1,
-        kind=VersionKind.PROPOSED,
-        text=text,
-        why=why,
-        values=[v.text for v in values],
-        levels=None,
-        weight=goal.weight,
-        author=user,
-        side=side,
-        created_at=now,
-        **{f"{side}_agreed_at": now},
-    )
-    audit.record(request, "create", _targets(client, goal, version), actor=user)
-    return goal
-
-
-def _new_version(goal_pk, read_version: int, side: str, now, **changes) -> int:
-    """Move the goal to the next version iff it is still open at `read_version`."""
-    new = read_version + 1
-    updated = Goal.objects.filter(
-        pk=goal_pk, version=read_version, status__in=OPEN_STATUSES
-    ).update(
-        version=new,
-        status=GoalStatus.PROPOSED,
-        updated_at=now,
-        **{f"{side}_agreed_version": new},
-        **changes,
-    )
-    if updated != 1:
-        raise _stale(goal_pk, read_version)
-    return new
-
-
-def _supersede_pending_closure(goal, user, now) -> None:
-    Closure.objects.filter(goal=goal, answer=Closure.Answer.PENDING).update(
-        answer=Closure.Answer.SUPERSEDED, answered_by=user, answered_at=now
+    return agreement.propose(
+        user,
+        client,
+        Goal,
+        {"text": text, "why": why},
+        attach=lambda goal: goal.values.set(values),
+        version_fields={"kind": VersionKind.PROPOSED},
+        request=request,
+        at=at,
     )
 
 
-@dataclass
-class EditResult:
-    goal: Goal
-    changed: bool
+def edit_goal(user, goal: Goal, version: int, *, request=None, at=None, **fields) -> Revision:
+    """A new version from `version`; the editor agrees to it, the other side must again.
+    `fields`: any of `text`, `why` and `value_ids`; those left out stay as they are."""
+    writer(user, goal.client)
+    relinks, value_ids = "value_ids" in fields, fields.pop("value_ids", None)
+    cleaners = {"text": _clean_goal_text, "why": _clean_why}
+    changes = {name: cleaners[name](value) for name, value in fields.items()}
+    values = _resolve_values(goal.client, value_ids) if relinks else None
+    if values is not None:
+        changes["values"] = [value.text for value in values]
 
+    def link_values(current):
+        if values is not None:
+            current.values.set(values)
+        return []
 
-def edit_goal(
-    user,
-    goal: Goal,
-    version: int,
-    *,
-    text=UNCHANGED,
-    why=UNCHANGED,
-    value_ids=UNCHANGED,
-    request=None,
-    at=None,
-) -> EditResult:
-    """A new version from `version`; the editor agrees to it, the other side must again."""
-    client = goal.client
-    side = writer_side(user, client)
-    new_text = _clean_goal_text(text) if text is not UNCHANGED else None
-    new_why = _clean_why(why) if why is not UNCHANGED else None
-    new_values = _resolve_values(client, value_ids) if value_ids is not UNCHANGED else None
-    with transaction.atomic():
-        current = current_goal(goal.pk)
-        if current.version != version or not current.is_open:
-            raise _stale(goal.pk, version)
-        before = _snapshot(current)
-        after = dict(before)
-        if new_text is not None:
-            after["text"] = new_text
-        if new_why is not None:
-            after["why"] = new_why
-        if new_values is not None:
-            after["values"] = [v.text for v in new_values]
-        if after == before:
-            audit.record(request, "read", _targets(client, current), actor=user)
-            return EditResult(current, False)
-        now = _now(at)
-        number = _new_version(goal.pk, version, side, now, text=after["text"], why=after["why"])
-        current.refresh_from_db()
-        if new_values is not None:
-            current.values.set(new_values)
-        record = GoalVersion.objects.create(
-            goal=current,
-            number=number,
-            kind=VersionKind.EDITED,
-            text=after["text"],
-            why=after["why"],
-            values=after["values"],
-            levels=after["levels"],
-            weight=after["weight"],
-            author=user,
-            side=side,
-            created_at=now,
-            **{f"{side}_agreed_at": now},
-        )
-        _supersede_pending_closure(current, user, now)
-        audit.record(request, "update", _targets(client, current, record), actor=user)
-    return EditResult(current, True)
-
-
-@transaction.atomic
-def agree_to_goal(user, goal: Goal, version: int, *, request=None, at=None) -> Goal:
-    """Agree to the wording (and scale) at `version`; refused if the goal has moved on."""
-    client = goal.client
-    side = writer_side(user, client)
-    now = _now(at)
-    updated = Goal.objects.filter(pk=goal.pk, version=version, status__in=OPEN_STATUSES).update(
-        **{f"{side}_agreed_version": version}
+    return agreement.revise(
+        user,
+        goal,
+        version,
+        changes,
+        apply=link_values,
+        version_fields={"kind": VersionKind.EDITED},
+        request=request,
+        at=at,
     )
-    if updated != 1:
-        raise _stale(goal.pk, version)
-    became_mutual = Goal.objects.filter(
-        pk=goal.pk,
-        version=version,
-        status=GoalStatus.PROPOSED,
-        client_agreed_version=version,
-        counselor_agreed_version=version,
-    ).update(status=GoalStatus.AGREED, updated_at=now)
-    record = GoalVersion.objects.get(goal_id=goal.pk, number=version)
-    if record.agreed_at(side) is None:
-        setattr(record, f"{side}_agreed_at", now)
-        record.save(update_fields=[f"{side}_agreed_at"])
-    if became_mutual:
-        # A request to revisit is answered once the goal was changed after it and both agreed.
-        Revisit.objects.filter(
-            goal_id=goal.pk, resolved_at__isnull=True, created_at__lt=record.created_at
-        ).update(resolved_at=now, resolved_by=user, resolution=Revisit.Resolution.REVISED)
-    current = current_goal(goal.pk)
-    audit.record(
-        request, "agree", _targets(client, current, record), actor=user, detail=f"v{version}"
-    )
-    return current
+
+
+# Agreeing to a goal is the mechanism's; what follows for a goal is `Goal.on_agreed`.
+agree_to_goal = agreement.agree
 
 
 # -- Goal Attainment Scaling ------------------------------------------------------------------
@@ -402,7 +193,9 @@ def agree_to_goal(user, goal: Goal, version: int, *, request=None, at=None) -> G
 def parse_levels(raw) -> dict[int, str]:
     """Five levels, −2…+2, each in its own words; keys as the API sends them ("-2" … "2")."""
     if not isinstance(raw, dict):
-        raise Problem("levels", "Give the five levels as an object with keys -2, -1, 0, 1 and 2.")
+        raise Invalid(
+            "Give the five levels as an object with keys -2, -1, 0, 1 and 2.", field="levels"
+        )
     levels: dict[int, str] = {}
     for key, text in raw.items():
         try:
@@ -410,9 +203,11 @@ def parse_levels(raw) -> dict[int, str]:
         except ValueError:
             level = None
         if level not in LEVELS or str(key).strip() not in {"-2", "-1", "0", "1", "2", "+1", "+2"}:
-            raise Problem("levels", f"“{str(key)[:10]}” is not a level; use -2, -1, 0, 1 and 2.")
+            raise Invalid(
+                f"“{str(key)[:10]}” is not a level; use -2, -1, 0, 1 and 2.", field="levels"
+            )
         if level in levels:
-            raise Problem("levels", f"Level {level_label(level)} is given twice.")
+            raise Invalid(f"Level {level_label(level)} is given twice.", field="levels")
         levels[level] = clean_text(
             text,
             f"levels.{level}",
@@ -421,15 +216,15 @@ def parse_levels(raw) -> dict[int, str]:
         )
     missing = [level_label(level) for level in LEVELS if level not in levels]
     if missing:
-        raise Problem("levels", f"Describe all five levels; missing: {', '.join(missing)}.")
+        raise Invalid(f"Describe all five levels; missing: {', '.join(missing)}.", field="levels")
     seen: dict[str, int] = {}
     for level in LEVELS:
         key = " ".join(levels[level].lower().split())
         if key in seen:
-            raise Problem(
-                "levels",
+            raise Invalid(
                 f"Levels {level_label(seen[key])} and {level_label(level)} say the same thing; "
                 "each level describes a different outcome.",
+                field="levels",
             )
         seen[key] = level
     return levels
@@ -437,61 +232,44 @@ def parse_levels(raw) -> dict[int, str]:
 
 def clean_weight(weight) -> int:
     if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= WEIGHT_MAX:
-        raise Problem("weight", f"The weight is a whole number from 1 to {WEIGHT_MAX}.")
+        raise Invalid(f"The weight is a whole number from 1 to {WEIGHT_MAX}.", field="weight")
     return weight
 
 
 def set_scale(
     user, goal: Goal, levels, *, weight=None, version=None, request=None, at=None
-) -> EditResult:
-    """Write (or rewrite) the five levels: a new version of the goal, agreed like its words."""
-    client = goal.client
-    side = writer_side(user, client)
+) -> Revision:
+    """Write (or rewrite) the five levels: a new version of the goal, agreed like its words.
+    Without `version`, the goal's version as it is read now."""
+    writer(user, goal.client)
     parsed = parse_levels(levels)
-    new_weight = clean_weight(weight) if weight is not None else None
-    with transaction.atomic():
-        current = current_goal(goal.pk)
-        read_version = current.version if version is None else version
-        if current.version != read_version or not current.is_open:
-            raise _stale(goal.pk, read_version)
-        before = _snapshot(current)
-        after = dict(before)
-        after["levels"] = {str(level): text for level, text in parsed.items()}
-        after["levels"] = {str(level): after["levels"][str(level)] for level in LEVELS}
-        if new_weight is not None:
-            after["weight"] = new_weight
-        if after == before:
-            audit.record(request, "read", _targets(client, current), actor=user)
-            return EditResult(current, False)
-        now = _now(at)
-        number = _new_version(goal.pk, read_version, side, now, weight=after["weight"])
-        current.refresh_from_db()
+    changes = {"levels": {str(level): parsed[level] for level in LEVELS}}
+    if weight is not None:
+        changes["weight"] = clean_weight(weight)
+
+    def write_levels(current):
         ScaleLevel.objects.filter(goal=current).delete()
-        rows = ScaleLevel.objects.bulk_create(
+        return ScaleLevel.objects.bulk_create(
             ScaleLevel(goal=current, level=level, text=text) for level, text in parsed.items()
         )
-        record = GoalVersion.objects.create(
-            goal=current,
-            number=number,
-            kind=VersionKind.SCALE,
-            text=after["text"],
-            why=after["why"],
-            values=after["values"],
-            levels=after["levels"],
-            weight=after["weight"],
-            author=user,
-            side=side,
-            created_at=now,
-            **{f"{side}_agreed_at": now},
-        )
-        _supersede_pending_closure(current, user, now)
-        audit.record(request, "update", _targets(client, current, record, *rows), actor=user)
-    return EditResult(current, True)
+
+    if version is None:
+        version = Goal.objects.filter(pk=goal.pk).values_list("version", flat=True).get()
+    return agreement.revise(
+        user,
+        goal,
+        version,
+        changes,
+        apply=write_levels,
+        version_fields={"kind": VersionKind.SCALE},
+        request=request,
+        at=at,
+    )
 
 
 def clean_level(level) -> int:
     if isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS:
-        raise Problem("level", "Choose a level from −2 to +2.")
+        raise Invalid("Choose a level from −2 to +2.", field="level")
     return level
 
 
@@ -499,21 +277,23 @@ def clean_level(level) -> int:
 def rate_goal(user, goal: Goal, level, *, request=None, at=None) -> Rating:
     """Where the goal stands now, in this side's view."""
     client = goal.client
-    side = writer_side(user, client)
+    side = writer(user, client)
     level = clean_level(level)
     if goal.status == GoalStatus.RETIRED:
-        raise Problem("level", "This goal was retired; it is no longer rated.")
+        raise Invalid("This goal was retired; it is no longer rated.", field="level")
     if not ScaleLevel.objects.filter(goal=goal).exists():
-        raise Problem("level", "This goal has no scale yet: write its five levels together first.")
+        raise Invalid(
+            "This goal has no scale yet: write its five levels together first.", field="level"
+        )
     rating = Rating.objects.create(
         goal=goal,
         side=side,
         level=level,
         rated_by=user,
-        rated_at=_now(at),
+        rated_at=moment(at),
         goal_version=Goal.objects.filter(pk=goal.pk).values_list("version", flat=True).get(),
     )
-    audit.record(request, "create", _targets(client, rating), actor=user)
+    audit.record(request, "create", targets(client, rating), actor=user)
     return rating
 
 
@@ -523,17 +303,17 @@ def rate_goal(user, goal: Goal, level, *, request=None, at=None) -> Rating:
 @transaction.atomic
 def request_revisit(user, goal: Goal, reason, *, request=None, at=None) -> Revisit:
     client = goal.client
-    side = writer_side(user, client)
+    side = writer(user, client)
     reason = clean_text(
         reason, "reason", NOTE_MAX, blank="Say what you would like to talk over, in a sentence."
     )
-    current = current_goal(goal.pk)
+    current = agreement.current(Goal, goal.pk)
     if not current.is_open:
-        raise _stale(goal.pk)
+        raise agreement.stale(Goal, goal.pk)
     revisit = Revisit.objects.create(
-        goal=current, side=side, reason=reason, requested_by=user, created_at=_now(at)
+        goal=current, side=side, reason=reason, requested_by=user, created_at=moment(at)
     )
-    audit.record(request, "create", _targets(client, revisit), actor=user)
+    audit.record(request, "create", targets(client, revisit), actor=user)
     return revisit
 
 
@@ -541,107 +321,22 @@ def request_revisit(user, goal: Goal, reason, *, request=None, at=None) -> Revis
 def resolve_revisit(user, revisit: Revisit, *, request=None, at=None) -> Revisit:
     """Either side marks the request talked over, the goal kept as it is."""
     client = revisit.goal.client
-    writer_side(user, client)
+    writer(user, client)
     Revisit.objects.filter(pk=revisit.pk, resolved_at__isnull=True).update(
-        resolved_at=_now(at), resolved_by=user, resolution=Revisit.Resolution.TALKED
+        resolved_at=moment(at), resolved_by=user, resolution=Revisit.Resolution.TALKED
     )
     revisit.refresh_from_db()
-    audit.record(request, "update", _targets(client, revisit), actor=user)
+    audit.record(request, "update", targets(client, revisit), actor=user)
     return revisit
 
 
-def pending_closure(goal) -> Closure | None:
-    return (
-        Closure.objects.filter(goal=goal, answer=Closure.Answer.PENDING)
-        .select_related("proposed_by")
-        .first()
-    )
-
-
-@transaction.atomic
 def propose_closure(
     user, goal: Goal, outcome, note, version: int, *, request=None, at=None
 ) -> Closure:
-    """One side proposes the goal achieved or retired, saying why; the other confirms."""
-    client = goal.client
-    side = writer_side(user, client)
-    if outcome not in Closure.Outcome.values:
-        raise Problem("outcome", "Choose achieved or retired.")
-    note = clean_text(
-        note,
-        "note",
-        NOTE_MAX,
-        blank="Add a note: what was reached, or why the goal is being set aside.",
-    )
-    now = _now(at)
-    # Touching the row under the version check serialises proposals for the same goal.
-    touched = Goal.objects.filter(pk=goal.pk, version=version, status__in=OPEN_STATUSES).update(
-        updated_at=F("updated_at")
-    )
-    if touched != 1:
-        raise _stale(goal.pk, version)
-    current = current_goal(goal.pk)
-    if outcome == GoalStatus.ACHIEVED and current.status != GoalStatus.AGREED:
-        raise Problem(
-            "outcome",
-            "A goal is achieved once both of you have agreed to it. "
-            "Agree to it first, or propose retiring it.",
-        )
-    existing = pending_closure(current)
-    if existing is not None:
-        raise Conflict(
-            current,
-            f"{existing.proposed_by.name} already proposed closing this goal; "
-            "answer that proposal first.",
-        )
-    closure = Closure.objects.create(
-        goal=current, outcome=outcome, note=note, side=side, proposed_by=user, proposed_at=now
-    )
-    audit.record(request, "propose_close", _targets(client, closure), actor=user, detail=outcome)
-    return closure
+    """One side proposes the goal achieved or retired, saying why; the other confirms. What a
+    goal allows is `Closure.check_allowed`."""
+    return agreement.propose_end(user, goal, note, version, outcome=outcome, request=request, at=at)
 
 
-@transaction.atomic
-def answer_closure(user, goal: Goal, accept: bool, note="", *, request=None, at=None) -> Goal:
-    """The other side confirms or declines; the proposer may withdraw."""
-    client = goal.client
-    side = writer_side(user, client)
-    note = clean_text(note, "note", NOTE_MAX)
-    closure = pending_closure(goal)
-    if closure is None:
-        raise Conflict(current_goal(goal.pk), "No proposal to close this goal is waiting.")
-    own = closure.side == side
-    if accept and own:
-        raise Problem(
-            "accept",
-            "You proposed this; the other side confirms it. You can withdraw it instead.",
-        )
-    if accept:
-        answer = Closure.Answer.CONFIRMED
-    elif own:
-        answer = Closure.Answer.WITHDRAWN
-    else:
-        answer = Closure.Answer.DECLINED
-    now = _now(at)
-    answered = Closure.objects.filter(pk=closure.pk, answer=Closure.Answer.PENDING).update(
-        answer=answer, answered_by=user, answered_at=now, answer_note=note
-    )
-    if answered != 1:
-        raise Conflict(current_goal(goal.pk), "This proposal was already answered.")
-    targets = [closure]
-    if accept:
-        closed = Goal.objects.filter(pk=goal.pk, status__in=OPEN_STATUSES).update(
-            status=closure.outcome, closed_at=now, updated_at=now
-        )
-        if closed != 1:
-            raise _stale(goal.pk)
-        Revisit.objects.filter(goal_id=goal.pk, resolved_at__isnull=True).update(
-            resolved_at=now, resolved_by=user, resolution=Revisit.Resolution.CLOSED
-        )
-        # Imported here: the tasks services build on these goal services.
-        from alliance.homework.services import drop_tasks_of_closed_goal
-
-        targets += drop_tasks_of_closed_goal(goal, user, closure, now)
-    current = current_goal(goal.pk)
-    audit.record(request, f"close_{answer}", _targets(client, current, *targets), actor=user)
-    return current
+# Answering it is the mechanism's; what follows from closing a goal is `Goal.on_ended`.
+answer_closure = agreement.answer_end

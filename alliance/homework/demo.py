@@ -13,9 +13,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.care.models import Client
 from alliance.goals import services as goals
-from alliance.goals.demo import clock
+from alliance.goals.demo import clock, each_story, stories
 from alliance.goals.models import Goal
 from alliance.homework import services
 from alliance.homework.models import Task
@@ -351,13 +350,7 @@ def robin(client, today, when):
     )
 
 
-STORIES = {
-    "sam@riverside.example": sam,
-    "priya@riverside.example": priya,
-    "jordan@riverside.example": jordan,
-    "alex@riverside.example": alex,
-    "robin@riverside.example": robin,
-}
+STORIES = stories(sam, priya, jordan, alex, robin)
 
 
 @transaction.atomic
@@ -365,11 +358,6 @@ def seed_tasks(clinic, today: datetime.date | None = None) -> None:
     """Give the demo clinic's clients their tasks and logs (after `seed_goals`)."""
     today = today or timezone.localdate()
     when = clock(today)
-    clients = {
-        c.user.email: c
-        for c in Client.objects.filter(clinic=clinic).select_related("user", "counselor")
-    }
-    for email, story in STORIES.items():
-        client = clients.get(email)
-        if client is not None and client.goals.exists():
+    for client, story in each_story(clinic, STORIES):
+        if client.goals.exists():
             story(client, today, when)

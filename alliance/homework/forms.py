@@ -1,6 +1,7 @@
 from django import forms
 
-from alliance.goals.forms import RecordChoiceField, VersionField
+from alliance.agreement.forms import VersionField, words
+from alliance.goals.forms import RecordChoiceField
 from alliance.goals.models import OPEN_STATUSES, Goal
 from alliance.homework.models import (
     FIT_LABELS,
@@ -9,6 +10,7 @@ from alliance.homework.models import (
     NOTE_MAX,
     TASK_TEXT_MAX,
     LogStatus,
+    TaskDrop,
 )
 
 
@@ -19,12 +21,7 @@ class TaskForm(forms.Form):
         empty_label=None,
         error_messages={"required": "Choose the goal this task serves."},
     )
-    text = forms.CharField(
-        label="The task",
-        max_length=TASK_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Describe the task in a few words."},
-    )
+    text = words("The task", TASK_TEXT_MAX, required="Describe the task in a few words.")
     frequency = forms.CharField(
         label="How often",
         max_length=FREQUENCY_MAX,
@@ -39,14 +36,14 @@ class TaskForm(forms.Form):
             client=client, status__in=OPEN_STATUSES
         ).order_by("created_at", "id")
 
+    def changes(self) -> dict:
+        """What the task's services are asked to write, by their arguments' names."""
+        data = self.cleaned_data
+        return {"goal_id": data["goal"].pk, "text": data["text"], "frequency": data["frequency"]}
+
 
 class DropForm(forms.Form):
-    note = forms.CharField(
-        label="Why drop it?",
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Add a note: why should this task be dropped?"},
-    )
+    note = words("Why drop it?", NOTE_MAX, required=TaskDrop.note_needed)
     version = VersionField()
 
 

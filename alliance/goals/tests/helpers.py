@@ -1,11 +1,11 @@
-"""Building goals and tasks for tests through the same services the pages and API use."""
+"""Building goals for tests through the same services the pages and API use."""
 
 from django.apps import apps
 from django.db import connection, models
 
+from alliance.audit.models import AuditEvent
 from alliance.goals import services
 from alliance.goals.models import Goal
-from alliance.homework import services as homework
 
 LEVELS = {
     "-2": "Still avoiding every call",
@@ -28,14 +28,9 @@ def make_goal(p, *, client=None, text="Call my sister every week", agreed=False,
     return Goal.objects.select_related("client").get(pk=goal.pk)
 
 
-def make_task(p, *, goal=None, client=None, text="Ring her on Sunday evening", agreed=False):
-    client = client or p.a
-    goal = goal or make_goal(p, client=client, agreed=True)
-    task = homework.propose_task(client.user, client, goal.pk, text, "weekly")
-    if agreed:
-        homework.agree_to_task(client.counselor, task, task.version)
-    task.refresh_from_db()
-    return task
+def last_event_id() -> int:
+    """The newest audit event, so a test can look at what came after it."""
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def other_side_user(p, who):

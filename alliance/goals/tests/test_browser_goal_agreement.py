@@ -63,20 +63,3 @@ def test_it_takes_a_goal_from_the_clients_words_to_mutual_agreement(personas, ne
     assert (goal.status, goal.version, goal.is_mutual) == (GoalStatus.AGREED, 2, True)
     desk.reload()
     assert desk.get_by_text("You both agreed to version 2.").is_visible()
-
-
-def test_it_logs_a_task_in_two_taps_on_the_phone(personas, new_page):
-    from alliance.goals.tests.helpers import make_task
-    from alliance.homework.models import TaskLog
-
-    task = make_task(personas, agreed=True)
-    phone = new_page(user=personas.a.user, viewport=PHONE)
-    phone.goto("/home/")
-    assert axe_violations(phone) == []
-    card = phone.get_by_role("listitem").filter(has_text=task.text)
-    card.get_by_text("Done", exact=True).click()
-    card.get_by_role("button", name="Save").click()
-    phone.wait_for_url("**/home/")
-    assert phone.get_by_text(f"Saved: “{task.text}”, done.").is_visible()
-    log = TaskLog.objects.get()
-    assert (log.status, log.fit) == ("done", None)

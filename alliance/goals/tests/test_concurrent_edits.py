@@ -1,13 +1,14 @@
 """Two people editing the same goal at once: exactly one wins, the other is told, nothing lost."""
 
-import json
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client as WebClient
 
-from alliance.conftest import bearer
+from alliance.agreement import services as agreement
+from alliance.conftest import bearer, send_json
+from alliance.errors import Conflict
 from alliance.goals import services
 from alliance.goals.models import Goal, GoalVersion
 from alliance.goals.tests.helpers import make_goal
@@ -20,9 +21,7 @@ def test_it_refuses_the_second_of_two_edits_based_on_the_same_version(personas, 
         personas.c1: {"version": 1, "text": "Call my sister twice a week"},
     }
     answers = [
-        api_as(user).patch(
-            f"/api/v1/goals/{goal.pk}", json.dumps(body), content_type="application/json"
-        )
+        send_json(api_as(user), "PATCH", f"/api/v1/goals/{goal.pk}", body)
         for user, body in bodies.items()
     ]
     assert [a.status_code for a in answers] == [200, 409]
@@ -39,18 +38,18 @@ def test_it_checks_the_version_in_the_update_itself(personas, monkeypatch):
     below shows the same with two real connections.
     """
     goal = make_goal(personas)
-    original = services._new_version
+    original = agreement.advance
     interleaved = []
 
-    def racing(goal_pk, read_version, side, now, **changes):
+    def racing(model, pk, read_version, side, at, **columns):
         if not interleaved:
             interleaved.append(True)
-            other = Goal.objects.select_related("client").get(pk=goal_pk)
+            other = Goal.objects.select_related("client").get(pk=pk)
             services.edit_goal(personas.c1, other, read_version, text="The counselor's wording")
-        return original(goal_pk, read_version, side, now, **changes)
+        return original(model, pk, read_version, side, at, **columns)
 
-    monkeypatch.setattr(services, "_new_version", racing)
-    with pytest.raises(services.Conflict) as refused:
+    monkeypatch.setattr(agreement, "advance", racing)
+    with pytest.raises(Conflict) as refused:
         services.edit_goal(personas.a.user, goal, 1, text="The client's wording")
     # The refusal shows the wording that got in first; the client's text was not written over it.
     assert refused.value.current.text == "The counselor's wording"
@@ -68,16 +67,16 @@ needs_two_writers = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 def test_it_loses_to_an_edit_committed_between_its_read_and_its_write(personas, monkeypatch):
     goal = make_goal(personas)
-    original = services._new_version
+    original = agreement.advance
     rivals = []
 
-    def commit_a_rival_edit_first(goal_pk, read_version, side, now, **changes):
+    def commit_a_rival_edit_first(model, pk, read_version, side, at, **columns):
         if rivals:  # the rival itself goes straight through
-            return original(goal_pk, read_version, side, now, **changes)
+            return original(model, pk, read_version, side, at, **columns)
 
         def rival():
             try:
-                other = Goal.objects.select_related("client").get(pk=goal_pk)
+                other = Goal.objects.select_related("client").get(pk=pk)
                 services.edit_goal(personas.c1, other, read_version, text="The counselor's")
             finally:
                 connection.close()
@@ -86,10 +85,10 @@ def test_it_loses_to_an_edit_committed_between_its_read_and_its_write(personas, 
         rivals.append(thread)
         thread.start()
         thread.join(timeout=30)
-        return original(goal_pk, read_version, side, now, **changes)
+        return original(model, pk, read_version, side, at, **columns)
 
-    monkeypatch.setattr(services, "_new_version", commit_a_rival_edit_first)
-    with pytest.raises(services.Conflict):
+    monkeypatch.setattr(agreement, "advance", commit_a_rival_edit_first)
+    with pytest.raises(Conflict):
         services.edit_goal(personas.a.user, goal, 1, text="The client's")
     goal.refresh_from_db()
     assert (goal.version, goal.text) == (2, "The counselor's")
@@ -116,10 +115,8 @@ def test_it_lets_exactly_one_of_two_simultaneous_editors_win(personas):
         web = WebClient(**headers[side])
         try:
             start.wait(timeout=10)
-            response = web.patch(
-                f"/api/v1/goals/{goal.pk}",
-                json.dumps({"version": 1, "text": text}),
-                content_type="application/json",
+            response = send_json(
+                web, "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": text}
             )
             results[side] = (response.status_code, response.json())
         finally:

@@ -1,6 +1,5 @@
 """Goals, values, scales and their history are stored encrypted; key rotation covers them."""
 
-import json
 import threading
 import time
 from io import StringIO
@@ -11,7 +10,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from alliance import crypto
+from alliance.conftest import send_json
 from alliance.crypto import EncryptedTextField
+from alliance.errors import Invalid
 from alliance.goals import services
 from alliance.goals.models import Goal, GoalVersion, Value
 from alliance.goals.tests.helpers import free_text_fields, raw_column, rows_containing
@@ -125,20 +126,19 @@ def test_it_rotates_goals_to_a_new_key(story, settings):
     assert "goals.GoalVersion.values: 0 re-encrypted" in again.getvalue()
 
 
-def send(api, method, url, body):
-    return api.generic(method, url, json.dumps(body), content_type="application/json")
-
-
 def test_it_refuses_renaming_a_value_to_another_ones_words(personas, api_as):
     api = api_as(personas.a.user)
     family = services.add_value(personas.a.user, personas.a, "Family")
     health = services.add_value(personas.a.user, personas.a, "Health")
-    response = send(api, "PATCH", f"/api/v1/values/{health.pk}", {"text": "FAMILY"})
+    response = send_json(api, "PATCH", f"/api/v1/values/{health.pk}", {"text": "FAMILY"})
     assert response.status_code == 422
     assert "already on your list" in response.json()["detail"][0]["msg"]
     assert Value.objects.get(pk=health.pk).text == "Health"
     # A value may change its own case; another client may have the same words.
-    assert send(api, "PATCH", f"/api/v1/values/{family.pk}", {"text": "FAMILY"}).status_code == 200
+    assert (
+        send_json(api, "PATCH", f"/api/v1/values/{family.pk}", {"text": "FAMILY"}).status_code
+        == 200
+    )
     services.add_value(personas.b.user, personas.b, "Family")
     assert sorted(Value.objects.values_list("text", flat=True)) == ["FAMILY", "Family", "Health"]
 
@@ -170,7 +170,7 @@ def test_it_keeps_one_of_two_identical_values_added_at_once(personas, monkeypatc
             rival["pid"] = connection.connection.info.backend_pid
             try:
                 services.add_value(client.user, client, "family")
-            except services.Problem as problem:
+            except Invalid as problem:
                 rival["refused"] = problem.message
             finally:
                 connection.close()

@@ -1,23 +1,14 @@
-import json
-
 import pytest
 
 from alliance.audit.models import AuditEvent
+from alliance.conftest import send_json
 from alliance.goals.models import Goal, GoalVersion, Value
-from alliance.goals.tests.helpers import make_goal
-
-
-def send(web, method, url, body):
-    return web.generic(method, url, json.dumps(body), content_type="application/json")
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+from alliance.goals.tests.helpers import last_event_id, make_goal
 
 
 def test_it_creates_a_goal_in_the_specified_shape(personas, api_as):
     value = Value.objects.create(client=personas.a, text="Family")
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/clients/{personas.a.pk}/goals",
@@ -37,7 +28,7 @@ def test_it_creates_a_goal_in_the_specified_shape(personas, api_as):
 
 
 def test_it_lets_the_counselor_propose_too(personas, api_as):
-    response = send(
+    response = send_json(
         api_as(personas.c1), "POST", f"/api/v1/clients/{personas.a.pk}/goals", {"text": "Rest"}
     )
     assert response.status_code == 201
@@ -55,7 +46,7 @@ def test_it_lists_and_reads_goals(personas, api_as):
 
 def test_it_patches_with_the_version_and_clears_the_other_sides_agreement(personas, api_as):
     goal = make_goal(personas, agreed=True)
-    response = send(
+    response = send_json(
         api_as(personas.c1),
         "PATCH",
         f"/api/v1/goals/{goal.pk}",
@@ -70,8 +61,8 @@ def test_it_patches_with_the_version_and_clears_the_other_sides_agreement(person
 
 def test_it_answers_a_stale_patch_with_409_and_the_current_goal(personas, api_as):
     goal = make_goal(personas)
-    send(api_as(personas.c1), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "A"})
-    response = send(
+    send_json(api_as(personas.c1), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "A"})
+    response = send_json(
         api_as(personas.a.user), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "B"}
     )
     assert response.status_code == 409
@@ -84,18 +75,24 @@ def test_it_answers_a_stale_patch_with_409_and_the_current_goal(personas, api_as
 
 def test_it_refuses_a_patch_without_a_version(personas, api_as):
     goal = make_goal(personas)
-    response = send(api_as(personas.a.user), "PATCH", f"/api/v1/goals/{goal.pk}", {"text": "B"})
+    response = send_json(
+        api_as(personas.a.user), "PATCH", f"/api/v1/goals/{goal.pk}", {"text": "B"}
+    )
     assert response.status_code == 422
     assert Goal.objects.get().version == 1
 
 
 def test_it_agrees_only_to_the_current_version(personas, api_as):
     goal = make_goal(personas)
-    send(api_as(personas.a.user), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "B"})
-    stale = send(api_as(personas.c1), "POST", f"/api/v1/goals/{goal.pk}/agree", {"version": 1})
+    send_json(
+        api_as(personas.a.user), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "B"}
+    )
+    stale = send_json(api_as(personas.c1), "POST", f"/api/v1/goals/{goal.pk}/agree", {"version": 1})
     assert stale.status_code == 409
     assert stale.json()["current"]["agreed"]["counselor"] is False
-    agreed = send(api_as(personas.c1), "POST", f"/api/v1/goals/{goal.pk}/agree", {"version": 2})
+    agreed = send_json(
+        api_as(personas.c1), "POST", f"/api/v1/goals/{goal.pk}/agree", {"version": 2}
+    )
     assert agreed.status_code == 200
     assert agreed.json()["status"] == "agreed"
     assert agreed.json()["agreed"] == {"client": True, "counselor": True}
@@ -103,7 +100,7 @@ def test_it_agrees_only_to_the_current_version(personas, api_as):
 
 def test_it_lists_every_version_with_its_author_and_agreement(personas, api_as):
     goal = make_goal(personas)
-    send(api_as(personas.c1), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "B"})
+    send_json(api_as(personas.c1), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "B"})
     body = api_as(personas.admin).get(f"/api/v1/goals/{goal.pk}/versions").json()
     assert body["count"] == 2
     first, second = body["items"]
@@ -128,7 +125,9 @@ def test_it_lists_every_version_with_its_author_and_agreement(personas, api_as):
     ],
 )
 def test_it_refuses_bad_goals_with_422_and_stores_nothing(personas, api_as, body, field):
-    response = send(api_as(personas.a.user), "POST", f"/api/v1/clients/{personas.a.pk}/goals", body)
+    response = send_json(
+        api_as(personas.a.user), "POST", f"/api/v1/clients/{personas.a.pk}/goals", body
+    )
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert any(field in error["loc"] for error in detail), detail
@@ -138,7 +137,7 @@ def test_it_refuses_bad_goals_with_422_and_stores_nothing(personas, api_as, body
 
 def test_it_refuses_values_of_another_client(personas, api_as):
     theirs = Value.objects.create(client=personas.b, text="Sport")
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/clients/{personas.a.pk}/goals",
@@ -150,12 +149,16 @@ def test_it_refuses_values_of_another_client(personas, api_as):
 
 def test_it_refuses_writes_by_readers_and_hides_goals_from_others(personas, api_as):
     goal = make_goal(personas)
-    write = send(api_as(personas.supervisor), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1})
+    write = send_json(
+        api_as(personas.supervisor), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1}
+    )
     assert write.status_code == 403
     for user in [personas.b.user, personas.c2, personas.other_counselor]:
         assert api_as(user).get(f"/api/v1/goals/{goal.pk}").status_code == 404
         assert (
-            send(api_as(user), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "x"})
+            send_json(
+                api_as(user), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "x"}
+            )
         ).status_code == 404
     assert Goal.objects.get().version == 1
 
@@ -169,6 +172,6 @@ def test_it_audits_api_reads_and_writes(personas, api_as):
     goal = make_goal(personas)
     before = last_event_id()
     api_as(personas.c1).get(f"/api/v1/goals/{goal.pk}")
-    send(api_as(personas.c1), "POST", f"/api/v1/goals/{goal.pk}/agree", {"version": 1})
+    send_json(api_as(personas.c1), "POST", f"/api/v1/goals/{goal.pk}/agree", {"version": 1})
     events = AuditEvent.objects.filter(pk__gt=before, object_type="Goal")
     assert list(events.values_list("action", "via")) == [("read", "api"), ("agree", "api")]

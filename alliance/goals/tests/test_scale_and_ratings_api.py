@@ -1,22 +1,18 @@
-import json
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from alliance.conftest import send_json
 from alliance.goals import services
 from alliance.goals.models import Goal, GoalStatus, Rating, ScaleLevel
 from alliance.goals.tests.helpers import LEVELS, make_goal
 from alliance.psychometrics.gas import gas_t_score
 
 
-def send(web, method, url, body):
-    return web.generic(method, url, json.dumps(body), content_type="application/json")
-
-
 def test_it_writes_the_scale_as_a_new_version_that_needs_the_other_side(personas, api_as):
     goal = make_goal(personas, agreed=True)
-    response = send(
+    response = send_json(
         api_as(personas.c1), "PUT", f"/api/v1/goals/{goal.pk}/scale", {"levels": LEVELS}
     )
     assert response.status_code == 200
@@ -24,14 +20,16 @@ def test_it_writes_the_scale_as_a_new_version_that_needs_the_other_side(personas
     assert body["scale"] == {"levels": LEVELS, "weight": 1}
     assert body["version"] == 2 and body["agreed"] == {"client": False, "counselor": True}
     assert ScaleLevel.objects.filter(goal=goal).count() == 5
-    agreed = send(api_as(personas.a.user), "POST", f"/api/v1/goals/{goal.pk}/agree", {"version": 2})
+    agreed = send_json(
+        api_as(personas.a.user), "POST", f"/api/v1/goals/{goal.pk}/agree", {"version": 2}
+    )
     assert agreed.json()["status"] == "agreed"
 
 
 def test_it_accepts_plus_signs_and_a_weight(personas, api_as):
     goal = make_goal(personas)
     levels = {"-2": "a", "-1": "b", "0": "c", "+1": "d", "+2": "e"}
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "PUT",
         f"/api/v1/goals/{goal.pk}/scale",
@@ -44,8 +42,10 @@ def test_it_accepts_plus_signs_and_a_weight(personas, api_as):
 
 def test_it_refuses_a_scale_based_on_an_old_version(personas, api_as):
     goal = make_goal(personas)
-    send(api_as(personas.c1), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "New"})
-    response = send(
+    send_json(
+        api_as(personas.c1), "PATCH", f"/api/v1/goals/{goal.pk}", {"version": 1, "text": "New"}
+    )
+    response = send_json(
         api_as(personas.a.user),
         "PUT",
         f"/api/v1/goals/{goal.pk}/scale",
@@ -70,7 +70,7 @@ def test_it_refuses_a_scale_based_on_an_old_version(personas, api_as):
 )
 def test_it_refuses_an_incomplete_or_duplicate_scale(personas, api_as, levels, message):
     goal = make_goal(personas)
-    response = send(
+    response = send_json(
         api_as(personas.a.user), "PUT", f"/api/v1/goals/{goal.pk}/scale", {"levels": levels}
     )
     assert response.status_code == 422
@@ -83,7 +83,7 @@ def test_it_refuses_an_incomplete_or_duplicate_scale(personas, api_as, levels, m
 def test_it_refuses_a_weight_out_of_range(personas, api_as):
     goal = make_goal(personas)
     for weight in [0, 11, 2.5, "3"]:
-        response = send(
+        response = send_json(
             api_as(personas.a.user),
             "PUT",
             f"/api/v1/goals/{goal.pk}/scale",
@@ -95,8 +95,12 @@ def test_it_refuses_a_weight_out_of_range(personas, api_as):
 
 def test_it_keeps_ratings_per_side_with_timestamps(personas, api_as):
     goal = make_goal(personas, scale=True, agreed=True)
-    mine = send(api_as(personas.a.user), "POST", f"/api/v1/goals/{goal.pk}/ratings", {"level": -1})
-    theirs = send(api_as(personas.c1), "POST", f"/api/v1/goals/{goal.pk}/ratings", {"level": 0})
+    mine = send_json(
+        api_as(personas.a.user), "POST", f"/api/v1/goals/{goal.pk}/ratings", {"level": -1}
+    )
+    theirs = send_json(
+        api_as(personas.c1), "POST", f"/api/v1/goals/{goal.pk}/ratings", {"level": 0}
+    )
     assert (mine.status_code, theirs.status_code) == (201, 201)
     assert mine.json()["side"] == "client" and theirs.json()["side"] == "counselor"
     assert mine.json()["rated_at"] and mine.json()["goal_version"] == 2
@@ -107,7 +111,7 @@ def test_it_keeps_ratings_per_side_with_timestamps(personas, api_as):
 @pytest.mark.parametrize("level", [3, -3, 2.5, "1", True, None, 2**40])
 def test_it_refuses_a_rating_outside_the_scale(personas, api_as, level):
     goal = make_goal(personas, scale=True)
-    response = send(
+    response = send_json(
         api_as(personas.a.user), "POST", f"/api/v1/goals/{goal.pk}/ratings", {"level": level}
     )
     assert response.status_code == 422
@@ -117,7 +121,7 @@ def test_it_refuses_a_rating_outside_the_scale(personas, api_as, level):
 
 def test_it_refuses_a_rating_before_there_is_a_scale(personas, api_as):
     goal = make_goal(personas)
-    response = send(
+    response = send_json(
         api_as(personas.a.user), "POST", f"/api/v1/goals/{goal.pk}/ratings", {"level": 0}
     )
     assert response.status_code == 422
@@ -127,7 +131,7 @@ def test_it_refuses_a_rating_before_there_is_a_scale(personas, api_as):
 
 def test_it_refuses_ratings_by_readers(personas, api_as):
     goal = make_goal(personas, scale=True)
-    response = send(
+    response = send_json(
         api_as(personas.admin), "POST", f"/api/v1/goals/{goal.pk}/ratings", {"level": 0}
     )
     assert response.status_code == 403

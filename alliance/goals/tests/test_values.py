@@ -1,13 +1,8 @@
-import json
-
 import pytest
 
+from alliance.conftest import send_json
 from alliance.goals.models import VALUES_PER_CLIENT, Value
 from alliance.goals.tests.helpers import make_goal
-
-
-def send(web, method, url, body=None):
-    return web.generic(method, url, json.dumps(body or {}), content_type="application/json")
 
 
 def test_it_lets_the_client_keep_a_short_list_of_values(personas, web_as):
@@ -46,7 +41,7 @@ def test_it_refuses_blank_or_long_values(personas, web_as, text, message):
 
 def test_it_refuses_a_value_already_on_the_list(personas, api_as):
     Value.objects.create(client=personas.a, text="Family")
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/clients/{personas.a.pk}/values",
@@ -60,7 +55,7 @@ def test_it_refuses_a_value_already_on_the_list(personas, api_as):
 def test_it_keeps_the_list_short(personas, api_as):
     for n in range(VALUES_PER_CLIENT):
         Value.objects.create(client=personas.a, text=f"Value {n}")
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/clients/{personas.a.pk}/values",
@@ -75,10 +70,15 @@ def test_it_keeps_the_list_short(personas, api_as):
 def test_it_lets_only_the_client_change_values_through_the_api(personas, api_as):
     value = Value.objects.create(client=personas.a, text="Family")
     assert (
-        send(api_as(personas.c1), "PATCH", f"/api/v1/values/{value.pk}", {"text": "X"}).status_code
+        send_json(
+            api_as(personas.c1), "PATCH", f"/api/v1/values/{value.pk}", {"text": "X"}
+        ).status_code
         == 403
     )
-    assert send(api_as(personas.b.user), "DELETE", f"/api/v1/values/{value.pk}").status_code == 404
+    assert (
+        send_json(api_as(personas.b.user), "DELETE", f"/api/v1/values/{value.pk}").status_code
+        == 404
+    )
     listing = api_as(personas.c1).get(f"/api/v1/clients/{personas.a.pk}/values").json()
     assert listing == {"items": [{"id": value.pk, "text": "Family"}], "count": 1}
 
@@ -86,13 +86,13 @@ def test_it_lets_only_the_client_change_values_through_the_api(personas, api_as)
 def test_it_keeps_a_removed_value_in_the_goals_history(personas, api_as):
     value = Value.objects.create(client=personas.a, text="Family")
     goal = make_goal(personas)
-    send(
+    send_json(
         api_as(personas.a.user),
         "PATCH",
         f"/api/v1/goals/{goal.pk}",
         {"version": 1, "values": [value.pk]},
     )
-    send(api_as(personas.a.user), "DELETE", f"/api/v1/values/{value.pk}")
+    send_json(api_as(personas.a.user), "DELETE", f"/api/v1/values/{value.pk}")
     versions = api_as(personas.a.user).get(f"/api/v1/goals/{goal.pk}/versions").json()["items"]
     assert versions[-1]["values"] == ["Family"]
     assert api_as(personas.a.user).get(f"/api/v1/goals/{goal.pk}").json()["values"] == []

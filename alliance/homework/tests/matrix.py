@@ -1,5 +1,6 @@
-from alliance.goals.tests.helpers import make_goal, make_task, other_side_user
+from alliance.goals.tests.helpers import make_goal, other_side_user
 from alliance.homework import services
+from alliance.homework.tests.helpers import make_task
 from alliance.tests.access import Entry, operations, pages
 
 READERS = {"a": 200, "c1": 200, "supervisor": 200, "admin": 200}

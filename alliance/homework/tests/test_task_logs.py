@@ -1,20 +1,13 @@
-import json
-
 import pytest
 
-from alliance.goals.tests.helpers import make_task
+from alliance.conftest import send_json
 from alliance.homework.models import TaskLog, TaskStatus
-
-
-def send(web, method, url, body=None, **headers):
-    return web.generic(
-        method, url, json.dumps(body or {}), content_type="application/json", **headers
-    )
+from alliance.homework.tests.helpers import make_task
 
 
 def test_it_logs_a_task_with_how_well_it_fit(personas, api_as):
     task = make_task(personas, agreed=True)
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/tasks/{task.pk}/logs",
@@ -42,7 +35,7 @@ def test_it_logs_a_task_with_how_well_it_fit(personas, api_as):
 )
 def test_it_refuses_a_bad_log_and_stores_nothing(personas, api_as, body, field):
     task = make_task(personas, agreed=True)
-    response = send(api_as(personas.a.user), "POST", f"/api/v1/tasks/{task.pk}/logs", body)
+    response = send_json(api_as(personas.a.user), "POST", f"/api/v1/tasks/{task.pk}/logs", body)
     assert response.status_code == 422
     assert any(field in error["loc"] for error in response.json()["detail"])
     assert not TaskLog.objects.exists()
@@ -50,7 +43,7 @@ def test_it_refuses_a_bad_log_and_stores_nothing(personas, api_as, body, field):
 
 def test_it_refuses_a_log_on_someone_elses_task(personas, api_as):
     theirs = make_task(personas, client=personas.b, agreed=True)
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/tasks/{theirs.pk}/logs",
@@ -62,7 +55,7 @@ def test_it_refuses_a_log_on_someone_elses_task(personas, api_as):
 
 def test_it_leaves_logging_to_the_client(personas, api_as, web_as):
     task = make_task(personas, agreed=True)
-    response = send(
+    response = send_json(
         api_as(personas.c1), "POST", f"/api/v1/tasks/{task.pk}/logs", {"status": "done", "fit": 5}
     )
     assert response.status_code == 403
@@ -75,12 +68,12 @@ def test_it_stores_one_log_for_a_retried_request(personas, api_as):
     web = api_as(personas.a.user)
     url = f"/api/v1/tasks/{task.pk}/logs"
     body = {"status": "done", "fit": 5}
-    first = send(web, "POST", url, body, HTTP_IDEMPOTENCY_KEY="log-2026-11-22-a")
-    again = send(web, "POST", url, body, HTTP_IDEMPOTENCY_KEY="log-2026-11-22-a")
+    first = send_json(web, "POST", url, body, HTTP_IDEMPOTENCY_KEY="log-2026-11-22-a")
+    again = send_json(web, "POST", url, body, HTTP_IDEMPOTENCY_KEY="log-2026-11-22-a")
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert TaskLog.objects.count() == 1
-    bad = send(web, "POST", url, body, HTTP_IDEMPOTENCY_KEY="no spaces allowed")
+    bad = send_json(web, "POST", url, body, HTTP_IDEMPOTENCY_KEY="no spaces allowed")
     assert bad.status_code == 422 and TaskLog.objects.count() == 1
 
 
@@ -88,7 +81,7 @@ def test_it_refuses_logs_on_a_dropped_task(personas, api_as):
     task = make_task(personas, agreed=True)
     task.status = TaskStatus.DROPPED
     task.save()
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/tasks/{task.pk}/logs",

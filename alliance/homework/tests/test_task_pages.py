@@ -1,6 +1,7 @@
-from alliance.goals.tests.helpers import make_goal, make_task
+from alliance.goals.tests.helpers import make_goal
 from alliance.homework import services
 from alliance.homework.models import Task, TaskStatus
+from alliance.homework.tests.helpers import make_task
 
 
 def log(p, task, status, fit):
@@ -75,3 +76,13 @@ def test_it_drops_a_task_from_the_web_when_both_agree(personas, web_as):
     assert Task.objects.get().status == TaskStatus.DROPPED
     bad = web_as(personas.a.user).post(f"/tasks/{make_task(personas).pk}/drop/", {"version": 1})
     assert bad.status_code == 422
+
+
+def test_it_refuses_impossible_ids_in_the_task_form(personas, web_as):
+    make_goal(personas, agreed=True)
+    web = web_as(personas.a.user)
+    huge = "99999999999999999999999"
+    response = web.post(f"/clients/{personas.a.pk}/tasks/new/", {"goal": huge, "text": "x"})
+    assert response.status_code == 422
+    assert web.get(f"/clients/{personas.a.pk}/tasks/new/?goal={huge}").status_code == 200
+    assert not Task.objects.exists()

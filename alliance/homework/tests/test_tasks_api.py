@@ -1,19 +1,15 @@
-import json
-
 import pytest
 
+from alliance.conftest import send_json
 from alliance.goals.models import GoalStatus
-from alliance.goals.tests.helpers import make_goal, make_task
+from alliance.goals.tests.helpers import make_goal
 from alliance.homework.models import Task, TaskDrop, TaskStatus, TaskVersion
-
-
-def send(web, method, url, body=None):
-    return web.generic(method, url, json.dumps(body or {}), content_type="application/json")
+from alliance.homework.tests.helpers import make_task
 
 
 def test_it_creates_a_task_for_a_goal_in_the_specified_shape(personas, api_as):
     goal = make_goal(personas, agreed=True)
-    response = send(
+    response = send_json(
         api_as(personas.c1),
         "POST",
         f"/api/v1/clients/{personas.a.pk}/tasks",
@@ -45,7 +41,9 @@ def test_it_creates_a_task_for_a_goal_in_the_specified_shape(personas, api_as):
 def test_it_refuses_bad_tasks_and_stores_nothing(personas, api_as, change, field):
     goal = make_goal(personas)
     body = {"goal_id": goal.pk, "text": "Ring her", **change}
-    response = send(api_as(personas.a.user), "POST", f"/api/v1/clients/{personas.a.pk}/tasks", body)
+    response = send_json(
+        api_as(personas.a.user), "POST", f"/api/v1/clients/{personas.a.pk}/tasks", body
+    )
     assert response.status_code == 422
     assert any(field in e["loc"] for e in response.json()["detail"])
     assert not Task.objects.exists()
@@ -57,7 +55,7 @@ def test_it_refuses_a_task_for_another_clients_goal_or_a_closed_goal(personas, a
     closed.status = GoalStatus.RETIRED
     closed.save()
     for goal, message in [(theirs, "Choose one of the client's goals."), (closed, "closed")]:
-        response = send(
+        response = send_json(
             api_as(personas.a.user),
             "POST",
             f"/api/v1/clients/{personas.a.pk}/tasks",
@@ -69,7 +67,7 @@ def test_it_refuses_a_task_for_another_clients_goal_or_a_closed_goal(personas, a
 
 def test_it_revises_a_task_as_a_new_version_both_agree_to(personas, api_as):
     task = make_task(personas, agreed=True)
-    response = send(
+    response = send_json(
         api_as(personas.a.user),
         "PATCH",
         f"/api/v1/tasks/{task.pk}",
@@ -78,7 +76,9 @@ def test_it_revises_a_task_as_a_new_version_both_agree_to(personas, api_as):
     assert response.status_code == 200
     assert response.json()["agreed"] == {"client": True, "counselor": False}
     assert response.json()["status"] == "proposed"
-    agreed = send(api_as(personas.c1), "POST", f"/api/v1/tasks/{task.pk}/agree", {"version": 2})
+    agreed = send_json(
+        api_as(personas.c1), "POST", f"/api/v1/tasks/{task.pk}/agree", {"version": 2}
+    )
     assert agreed.json()["status"] == "agreed"
     versions = api_as(personas.a.user).get(f"/api/v1/tasks/{task.pk}/versions").json()
     assert [(v["number"], v["frequency"]) for v in versions["items"]] == [
@@ -89,8 +89,8 @@ def test_it_revises_a_task_as_a_new_version_both_agree_to(personas, api_as):
 
 def test_it_answers_a_stale_task_edit_with_409_and_the_current_task(personas, api_as):
     task = make_task(personas)
-    send(api_as(personas.c1), "PATCH", f"/api/v1/tasks/{task.pk}", {"version": 1, "text": "A"})
-    response = send(
+    send_json(api_as(personas.c1), "PATCH", f"/api/v1/tasks/{task.pk}", {"version": 1, "text": "A"})
+    response = send_json(
         api_as(personas.a.user), "PATCH", f"/api/v1/tasks/{task.pk}", {"version": 1, "text": "B"}
     )
     assert response.status_code == 409
@@ -100,7 +100,7 @@ def test_it_answers_a_stale_task_edit_with_409_and_the_current_task(personas, ap
 
 def test_it_drops_a_task_only_when_both_agree(personas, api_as):
     task = make_task(personas, agreed=True)
-    proposed = send(
+    proposed = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/tasks/{task.pk}/drop",
@@ -109,12 +109,14 @@ def test_it_drops_a_task_only_when_both_agree(personas, api_as):
     assert proposed.status_code == 201
     assert Task.objects.get().status == TaskStatus.AGREED
     assert (
-        send(api_as(personas.a.user), "POST", f"/api/v1/tasks/{task.pk}/drop/confirm").status_code
+        send_json(
+            api_as(personas.a.user), "POST", f"/api/v1/tasks/{task.pk}/drop/confirm"
+        ).status_code
         == 422
     )
-    confirmed = send(api_as(personas.c1), "POST", f"/api/v1/tasks/{task.pk}/drop/confirm")
+    confirmed = send_json(api_as(personas.c1), "POST", f"/api/v1/tasks/{task.pk}/drop/confirm")
     assert confirmed.json()["status"] == "dropped" and confirmed.json()["dropped_at"]
-    again = send(
+    again = send_json(
         api_as(personas.c1), "PATCH", f"/api/v1/tasks/{task.pk}", {"version": 1, "text": "X"}
     )
     assert again.status_code == 409
@@ -122,13 +124,13 @@ def test_it_drops_a_task_only_when_both_agree(personas, api_as):
 
 def test_it_keeps_a_task_when_the_drop_is_declined(personas, api_as):
     task = make_task(personas, agreed=True)
-    send(
+    send_json(
         api_as(personas.c1),
         "POST",
         f"/api/v1/tasks/{task.pk}/drop",
         {"note": "Swap it", "version": 1},
     )
-    declined = send(
+    declined = send_json(
         api_as(personas.a.user),
         "POST",
         f"/api/v1/tasks/{task.pk}/drop/decline",
@@ -140,7 +142,7 @@ def test_it_keeps_a_task_when_the_drop_is_declined(personas, api_as):
 
 def test_it_refuses_a_drop_without_a_note(personas, api_as):
     task = make_task(personas, agreed=True)
-    response = send(
+    response = send_json(
         api_as(personas.c1), "POST", f"/api/v1/tasks/{task.pk}/drop", {"note": "", "version": 1}
     )
     assert response.status_code == 422 and not TaskDrop.objects.exists()
@@ -149,7 +151,7 @@ def test_it_refuses_a_drop_without_a_note(personas, api_as):
 def test_it_refuses_task_writes_by_readers_and_hides_tasks_from_others(personas, api_as):
     task = make_task(personas)
     assert (
-        send(
+        send_json(
             api_as(personas.supervisor), "PATCH", f"/api/v1/tasks/{task.pk}", {"version": 1}
         ).status_code
         == 403

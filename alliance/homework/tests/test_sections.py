@@ -5,11 +5,8 @@ from django.test.utils import CaptureQueriesContext
 
 from alliance.audit.models import AuditEvent
 from alliance.goals import services
-from alliance.goals.tests.helpers import make_goal, make_task
-
-
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+from alliance.goals.tests.helpers import last_event_id, make_goal
+from alliance.homework.tests.helpers import make_task
 
 
 def test_it_shows_the_client_their_goals_and_two_tap_task_logging_at_home(personas, web_as):

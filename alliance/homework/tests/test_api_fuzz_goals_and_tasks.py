@@ -12,7 +12,8 @@ from schemathesis.checks import not_a_server_error
 from alliance.accounts.models import ApiToken
 from alliance.goals import services
 from alliance.goals.models import Value
-from alliance.goals.tests.helpers import make_goal, make_task
+from alliance.goals.tests.helpers import make_goal
+from alliance.homework.tests.helpers import make_task
 from alliance.tests.test_api_fuzz import keep_test_connection  # noqa: F401
 from alliance.wsgi import application
 

@@ -1,6 +1,5 @@
 """Every page and API operation over goals, values and tasks leaves an audit event."""
 
-import json
 from urllib.parse import urlencode
 
 import pytest
@@ -8,8 +7,9 @@ from django.test import Client as WebClient
 from django.urls import reverse
 
 from alliance.audit.models import AuditEvent
-from alliance.conftest import bearer, sign_in
+from alliance.conftest import bearer, send_json, sign_in
 from alliance.goals.tests import matrix as goals_matrix
+from alliance.goals.tests.helpers import last_event_id
 from alliance.homework.tests import matrix as homework_matrix
 
 WEB = {**goals_matrix.WEB, **homework_matrix.WEB}
@@ -30,7 +30,7 @@ def test_it_audits_each_page(personas, name, who):
     url = reverse(name, kwargs=entry.kwargs(personas, who))
     data = entry.data(personas, who) if entry.data else {}
     web = sign_in(WebClient(), personas.users[who])
-    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    before = last_event_id()
     response = web.generic(
         entry.method,
         url,
@@ -47,10 +47,10 @@ def test_it_audits_each_api_operation(personas, key, who):
     method, path = key
     entry = API[key]
     url = path.format(**entry.kwargs(personas, who))
-    body = json.dumps(entry.data(personas, who)) if entry.data else ""
+    body = entry.data(personas, who) if entry.data else ""
     web = WebClient(**bearer(personas.users[who]))
-    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    response = web.generic(method, url, body, content_type="application/json")
+    before = last_event_id()
+    response = send_json(web, method, url, body)
     assert response.status_code in SUCCESS
     events = AuditEvent.objects.filter(id__gt=before, client_id=personas.a.pk, via="api")
     assert events.filter(actor_id=personas.users[who].pk).exists(), f"{who} {method} {url}"
