@@ -9,14 +9,24 @@ from alliance.accounts.models import ApiToken
 from alliance.errors import Conflict, ServiceError
 from alliance.schemas import CURRENT_SHAPES
 
+UNAUTHENTICATED = "Authentication required: send a valid bearer token."
+TOKEN_WITHOUT_SECOND_FACTOR = (
+    "This token was issued without a one-time code, which your clinic now requires of staff: "
+    "ask for a new token with your one-time code."
+)
+
 
 class BearerToken(HttpBearer):
     openapi_description = "A token from POST /api/v1/auth/token, sent as `Authorization: Bearer …`."
 
     def authenticate(self, request: HttpRequest, token: str):
-        record = ApiToken.authenticate(token)
+        record = ApiToken.find(token)
         if record is None:
             return None
+        if not record.second_factor_holds():
+            request.auth_problem = TOKEN_WITHOUT_SECOND_FACTOR
+            return None
+        record.note_use()
         request.user = record.user
         request.api_token = record
         request.audit_via = "api"
@@ -24,7 +34,17 @@ class BearerToken(HttpBearer):
 
 
 class VerifiedSession(SessionAuth):
-    """The web session, with CSRF, once any second factor the person needs is checked."""
+    """The web session, with CSRF, once any second factor the person needs is checked.
+
+    A request that sends a bearer token is judged by its token alone, and one with no signed-in
+    session has nothing to protect from cross-site forgery: either is answered 401 when its
+    credentials fail, never 403 for a CSRF check it had no reason to pass.
+    """
+
+    def __call__(self, request: HttpRequest):
+        if "HTTP_AUTHORIZATION" in request.META or not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key):
         user = super().authenticate(request, key)
@@ -56,9 +76,8 @@ def http_error(request, exc: HttpError):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(
-        request, {"detail": "Authentication required: send a valid bearer token."}, status=401
-    )
+    detail = getattr(request, "auth_problem", UNAUTHENTICATED)
+    return api.create_response(request, {"detail": detail}, status=401)
 
 
 # Inputs the services name by their Python name that the API receives as headers.
@@ -87,8 +106,8 @@ def service_error(request, exc: ServiceError):
 
 def _register_routers():
     from alliance.accounts.api import router as accounts_router
-    from alliance.alerts.api import router as alerts_router
     from alliance.accounts.clinic_api import router as clinic_settings_router
+    from alliance.alerts.api import router as alerts_router
     from alliance.care.api import router as care_router
     from alliance.care.sessions_api import router as sessions_router
     from alliance.goals.api import router as goals_router

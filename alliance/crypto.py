@@ -79,6 +79,10 @@ class EncryptedTextField(models.TextField):
     It cannot be searched or filtered in SQL; that is the point.
     """
 
+    # Free text about a client, which the "Who sees my data" page must account for; a secret
+    # of the system (an authenticator's key) is sealed the same way but is no one's record.
+    holds_client_text = True
+
     def context(self) -> str:
         return f"{self.model._meta.label_lower}.{self.name}"
 

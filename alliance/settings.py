@@ -114,6 +114,20 @@ if STAFF_2FA not in {"required", "optional"}:
     raise ImproperlyConfigured("ALLIANCE_STAFF_2FA must be 'required' or 'optional'")
 
 API_TOKEN_DAYS = env_int("ALLIANCE_API_TOKEN_DAYS", 30)
+# The largest request body accepted; the API answers a larger one with a JSON 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ALLIANCE_MAX_BODY_BYTES", 2_621_440)
+
+# Signs audit checkpoints (`alliance audit checkpoint`). Keep it out of the database and away
+# from its backups: whoever holds both could rewrite the trail and sign a matching checkpoint.
+AUDIT_KEY = os.environ.get("ALLIANCE_AUDIT_KEY", "").encode() or None
+if AUDIT_KEY is not None and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("ALLIANCE_AUDIT_KEY must be at least 32 characters")
+if AUDIT_KEY is None and DEBUG:
+    AUDIT_KEY = b"alliance-development-audit-key-never-used-with-debug-off"
+# Where `alliance serve` writes a checkpoint every ALLIANCE_AUDIT_CHECKPOINT_MINUTES: a file
+# path, "log" for the server's log, or nothing for none.
+AUDIT_CHECKPOINT = os.environ.get("ALLIANCE_AUDIT_CHECKPOINT", "")
+AUDIT_CHECKPOINT_MINUTES = env_int("ALLIANCE_AUDIT_CHECKPOINT_MINUTES", 60)
 INVITATION_DAYS = env_int("ALLIANCE_INVITATION_DAYS", 7)
 INSTRUMENTS_DIR = os.environ.get("ALLIANCE_INSTRUMENTS_DIR") or None
 
@@ -143,12 +157,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "alliance.middleware.ApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "alliance.accounts.middleware.TwoFactorMiddleware",
+    "alliance.audit.refusals.RefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -200,6 +216,10 @@ if os.environ.get("ALLIANCE_ANALYTICS_DATABASE_URL"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# An address is unique among the accounts that sign in; a stand-in record for an invitation
+# to an address in use elsewhere repeats it (accounts.User.address_in_use), and signing in
+# looks past those (UserManager.get_by_natural_key).
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -291,4 +311,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ALLIANCE_LOG_LEVEL", "WARNING")},
+    # Audit checkpoints written to the log must reach it whatever the level.
+    "loggers": {"alliance.audit.checkpoint": {"level": "INFO"}},
 }

@@ -7,6 +7,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from alliance.access import OneLine
+from alliance.accounts import services
 from alliance.accounts.models import ApiToken
 from alliance.schemas import Detail
 
@@ -20,6 +22,9 @@ class TokenIn(Schema):
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=4096)
     otp: str | None = Field(default=None, max_length=12)
+    label: OneLine = Field(
+        default="", max_length=100, description="Your name for the token, e.g. the device."
+    )
 
 
 class TokenOut(Schema):
@@ -58,12 +63,14 @@ def create_token(request, payload: TokenIn):
         return Status(429, {"detail": "Too many failed attempts. Try again later."})
     if user is None:
         return Status(401, {"detail": "That email and password do not match an account."})
+    checked_code = False
     if user.needs_two_factor():
         if not user_has_device(user, confirmed=True):
             return Status(401, {"detail": NEEDS_ENROLMENT})
         if not payload.otp or match_token(user, payload.otp.strip()) is None:
             return Status(401, {"detail": NEEDS_CODE})
-    record, token = ApiToken.issue(user)
+        checked_code = True
+    record, token = ApiToken.issue(user, two_factor=checked_code, label=payload.label)
     return Status(200, {"token": token, "expires_at": record.expires_at})
 
 
@@ -74,6 +81,76 @@ def revoke_token(request):
         raise HttpError(400, "Only a bearer token can be revoked; sign out to end a web session.")
     record.revoked_at = timezone.now()
     record.save(update_fields=["revoked_at"])
+    return Status(204, None)
+
+
+class TokenInfo(Schema):
+    id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="To the minute.")
+    expires_at: datetime
+    two_factor: bool = Field(description="Whether a one-time code was checked to issue it.")
+    current: bool = Field(description="Whether this request was sent with it.")
+
+
+class TokenList(Schema):
+    items: list[TokenInfo]
+    count: int
+
+
+@router.get("/auth/tokens", response=TokenList, summary="Your tokens")
+def list_tokens(request):
+    """Your tokens that still work, newest first: when each was issued and last used, and its
+    label. Never the token itself, which is stored only as a hash."""
+    current = getattr(request, "api_token", None)
+    tokens = ApiToken.objects.live().filter(user=request.user).order_by("-created_at", "-id")
+    items = [
+        {
+            "id": token.pk,
+            "label": token.label,
+            "created_at": token.created_at,
+            "last_used_at": token.last_used_at,
+            "expires_at": token.expires_at,
+            "two_factor": token.two_factor,
+            "current": current is not None and current.pk == token.pk,
+        }
+        for token in tokens
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@router.delete("/auth/tokens", response={204: None}, summary="Sign out everywhere")
+def revoke_all_tokens(request):
+    """Revoke every token of yours, this one included, and end every web session."""
+    request.user.end_every_session()
+    return Status(204, None)
+
+
+class PasswordIn(Schema):
+    current_password: str = Field(min_length=1, max_length=4096)
+    new_password: str = Field(min_length=1, max_length=4096)
+
+
+@router.post(
+    "/me/password",
+    response={204: None, 429: Detail},
+    summary="Change your password",
+)
+def change_password(request, payload: PasswordIn):
+    """Set a new password, by the same rules as the page. Every token (this one included) is
+    revoked and every web session ends: sign in again with the new password. A wrong current
+    password counts towards the same lockout as the sign-in page."""
+    user = request.user
+    try:
+        services.change_password(
+            user,
+            current=payload.current_password,
+            new=payload.new_password,
+            request=request,
+        )
+    except services.LockedOut:
+        return Status(429, {"detail": "Too many failed attempts. Try again later."})
     return Status(204, None)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from alliance.access import one_line_validator
 from alliance.accounts.models import STAFF_ROLES, Role, User
 
 
@@ -32,7 +33,7 @@ class CodeForm(forms.Form):
 
 
 class InviteStaffForm(forms.Form):
-    name = forms.CharField(label="Full name", max_length=150)
+    name = forms.CharField(label="Full name", max_length=150, validators=[one_line_validator])
     email = forms.EmailField(label="Email", max_length=254)
     role = forms.ChoiceField(
         label="Role",
@@ -42,7 +43,7 @@ class InviteStaffForm(forms.Form):
 
 
 class InviteClientForm(forms.Form):
-    name = forms.CharField(label="Client's name", max_length=150)
+    name = forms.CharField(label="Client's name", max_length=150, validators=[one_line_validator])
     email = forms.EmailField(label="Client's email", max_length=254)
     counselor = forms.ModelChoiceField(
         label="Counselor", queryset=User.objects.none(), required=False

@@ -34,8 +34,9 @@ class SignInView(LoginView):
 
 def accept_invitation(request, token):
     invitation = Invitation.find(token)
-    # A link to an account that has since been deactivated must not bring it back.
-    if invitation is None or not invitation.user.is_active:
+    # A link to an account that has since been deactivated must not bring it back; a
+    # stand-in's link is never sent, and could not make an account of it if it were.
+    if invitation is None or not invitation.user.is_active or invitation.user.address_in_use:
         return render(
             request, "accounts/invitation_invalid.html", {"reason": "unknown"}, status=404
         )

@@ -55,6 +55,8 @@ class Entry:
 BOOKKEEPING = {
     # Refusals are to be recorded in the audit trail too; what it holds is its own tests' business.
     "audit.AuditEvent",
+    # The count beside each refusal event (alliance.audit.refusals).
+    "audit.Refusal",
     # SESSION_SAVE_EVERY_REQUEST pushes the session's expiry forward on every request, refused
     # or not: that is the inactivity timeout working.
     "sessions.Session",

@@ -33,7 +33,7 @@ def keep_test_connection():
 
 
 def call(case, user):
-    _, token = ApiToken.issue(user)
+    _, token = ApiToken.issue(user, two_factor=True)
     response = case.call(headers={"Authorization": f"Bearer {token}"})
     case.validate_response(response, checks=[not_a_server_error])
 

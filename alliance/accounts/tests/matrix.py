@@ -47,11 +47,18 @@ API = {
         data=lambda p, who: {"email": "amira@north.test", "password": PASSWORD},
     ),
     ("DELETE", "/api/v1/auth/token"): Entry(operations(204), method="DELETE"),
+    ("GET", "/api/v1/auth/tokens"): Entry(operations(200)),
+    ("DELETE", "/api/v1/auth/tokens"): Entry(operations(204), method="DELETE"),
     ("GET", "/api/v1/me"): Entry(operations(200)),
     ("GET", "/api/v1/clinic"): Entry(operations(200)),
     ("PATCH", "/api/v1/clinic"): Entry(
         operations(403, admin=200),
         method="PATCH",
         data=lambda p, who: {"crisis_text": "Call the duty line on 0100 000 000, day or night."},
+    ),
+    ("POST", "/api/v1/me/password"): Entry(
+        operations(204),
+        method="POST",
+        data=lambda p, who: {"current_password": PASSWORD, "new_password": "a fresh long phrase"},
     ),
 }

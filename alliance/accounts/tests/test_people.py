@@ -47,7 +47,8 @@ def test_it_invites_staff_by_email(personas, web_as, mailoutbox):
         ({"name": "  "}, "This field is required."),
         ({"email": "not-an-email"}, "Enter a valid email address."),
         ({"email": "carmen@north.test"}, "Someone with this email address already has an account."),
-        ({"email": "OLGA@south.test"}, "Someone with this email address already has an account."),
+        ({"name": "Nia\nBcc: x@evil.test"}, "Use one line of plain text"),
+        ({"name": "Nia\u202eweN"}, "Use one line of plain text"),
         ({"role": "client"}, "Select a valid choice."),
         ({"role": "superuser"}, "Select a valid choice."),
     ],
@@ -63,6 +64,37 @@ def test_it_re_shows_the_invitation_form_for_bad_input(
     assert User.objects.count() == users
     assert not Invitation.objects.exists()
     assert mailoutbox == []
+
+
+def test_it_answers_an_address_with_an_account_in_another_clinic_as_a_new_one(
+    personas, web_as, mailoutbox
+):
+    """Olga has an account at Southside; Northside's admin must not learn it."""
+    web = web_as(personas.admin)
+    new = invite(web, name="Nia New", email="nia@north.test")
+    existing = invite(web, name="Olga Again", email="OLGA@south.test")
+    assert (existing.status_code, existing["Location"]) == (new.status_code, new["Location"])
+    page = web.get("/people/").content.decode()
+    assert "Invitation sent to olga@south.test." in page
+    assert page.count('badge-warn">Invited<') == 2
+    # The account at Southside is untouched; Northside holds a stand-in that never signs in.
+    olga = User.objects.get(email="olga@south.test", address_in_use=False)
+    assert olga == personas.other_counselor and olga.clinic == personas.other_clinic
+    stand_in = User.objects.get(email="olga@south.test", address_in_use=True)
+    assert (stand_in.clinic, stand_in.has_usable_password()) == (personas.clinic, False)
+    # Olga is told, without a link to accept.
+    invitation, told = mailoutbox
+    assert invitation.to == ["nia@north.test"] and "/invite/" in invitation.body
+    assert told.to == ["olga@south.test"]
+    assert told.subject == invitation.subject
+    assert "You already have an Alliance account with this address" in told.body
+    assert "/invite/" not in told.body
+
+
+def test_it_still_tells_an_admin_about_an_address_in_their_own_clinic(personas, web_as):
+    response = invite(web_as(personas.admin), email="Carmen@North.test")
+    assert response.status_code == 422
+    assert "Someone with this email address already has an account." in response.content.decode()
 
 
 def test_it_assigns_a_client_to_another_counselor_and_keeps_the_history(personas, web_as):

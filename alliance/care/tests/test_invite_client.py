@@ -68,7 +68,7 @@ COUNSELOR_BAD_INPUT = [
     ({"email": ""}, "This field is required."),
     ({"email": "nina at north"}, "Enter a valid email address."),
     ({"email": "ben@north.test"}, "Someone with this email address already has an account."),
-    ({"email": "Olga@South.test"}, "Someone with this email address already has an account."),
+    ({"name": "Nina\r\nBcc: x@evil.test"}, "Use one line of plain text"),
 ]
 
 
