@@ -179,7 +179,7 @@ def raise_concern(
     if key:
         earlier = Concern.objects.filter(client=client, idempotency_key=key).first()
         if earlier is not None:
-            return earlier, False
+            return _repeated_concern(earlier, text), False
     t = thresholds_for(client.clinic_id)
     try:
         with transaction.atomic():
@@ -198,5 +198,16 @@ def raise_concern(
         earlier = Concern.objects.filter(client=client, idempotency_key=key).first()
         if not key or earlier is None:
             raise
-        return earlier, False
+        return _repeated_concern(earlier, text), False
     return concern, True
+
+
+def _repeated_concern(earlier: Concern, text: str) -> Concern:
+    """A retry returns the first concern; the same key with other words would lose them."""
+    if earlier.text != text:
+        raise Invalid(
+            "This idempotency key was already used for a concern with other words; send a new "
+            "key for a new concern.",
+            field="idempotency_key",
+        )
+    return earlier

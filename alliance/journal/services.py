@@ -129,7 +129,7 @@ def write_entry(
     if key:
         earlier = client.journal_entries.filter(idempotency_key=key).first()
         if earlier is not None:
-            return _repeat(earlier, kind=kind, text=text), False
+            return _repeat(earlier, kind=kind, text=text, shared=shared), False
     now = timezone.now()
     session = last_attended_session(client) if kind == Kind.GRATITUDE else None
     entry = JournalEntry(
@@ -158,12 +158,12 @@ def write_entry(
         earlier = client.journal_entries.filter(idempotency_key=key).first() if key else None
         if earlier is None:
             raise
-        return _repeat(earlier, kind=kind, text=text), False
+        return _repeat(earlier, kind=kind, text=text, shared=shared), False
     return entry, True
 
 
-def _repeat(earlier: JournalEntry, *, kind: str, text: str) -> JournalEntry:
-    if earlier.kind != kind or earlier.text != text:
+def _repeat(earlier: JournalEntry, *, kind: str, text: str, shared: bool) -> JournalEntry:
+    if earlier.kind != kind or earlier.text != text or earlier.shared != shared:
         raise Invalid(
             "This idempotency key was already used for a different entry; send a new key "
             "for a new entry.",
