@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_score_csv.py
 	$(BIN)/python bench/bench_submit.py
 	$(BIN)/python bench/bench_caseload.py
+	$(BIN)/python bench/bench_analytics.py
 	$(BIN)/python bench/bench_fhir_export.py
 
 clean:

@@ -11,6 +11,7 @@ from alliance.goals.demo import seed_goals
 from alliance.homework.demo import seed_tasks
 from alliance.journal.demo import seed_journal_and_notes
 from alliance.measures.demo import seed_checkins
+from alliance.reports.demo import seed_earlier_clients
 
 DEMO_CLINIC = "Riverside Counselling (demo)"
 DEMO_PASSWORD = "alliance-demo-2026"
@@ -55,4 +56,5 @@ def seed() -> Clinic:
     seed_goals(clinic)
     seed_tasks(clinic)
     seed_alerts(clinic)
+    seed_earlier_clients(clinic)
     return clinic

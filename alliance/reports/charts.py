@@ -568,7 +568,8 @@ def bar_chart(
     if len(values) != len(groups) or any(len(row) != len(bars) for row in values):
         raise ValueError("one value per bar for every group")
     known = [abs(v) for row in values for v in row if v is not None]
-    reach = max([1.0, *known])
+    # Half as far again as the longest bar, so that its label fits beside it.
+    reach = max([1.0, *known]) * 1.5
     step = nice_step(2 * reach)
     reach = math.ceil(reach / step) * step
     group_height = len(bars) * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP

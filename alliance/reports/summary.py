@@ -14,10 +14,11 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from alliance.care.models import Client
+from alliance.care.models import Client, Session
 from alliance.measures.instruments import ALLIANCE_FORM, OUTCOME_FORMS, PREDICTION_FORM, find
 from alliance.measures.models import Response
 from alliance.psychometrics.outcome import course_outcome, paired_sessions
@@ -46,7 +47,6 @@ SUMMARY_FIELDS = (
     "alliance_last_day",
     "updated_at",
 )
-GAP_FIELDS = ("client", "clinic", "counselor", "day", TOTAL, *SUBSCALES, *ITEMS)
 BATCH = 2000
 
 
@@ -58,12 +58,13 @@ def whole(value):
 def summarise(rows: Iterable[tuple]) -> dict:
     """The summary fields for one client from their outcome and alliance check-ins.
 
-    `rows` are (session id, session day, instrument, total, submitted at), oldest answer first,
-    so that a form answered twice at one session counts as its last answer.
+    `rows` are (session id, day, instrument, total) in the order they were answered, so that a
+    form answered twice at one session counts as its last answer; the day is the session's, or
+    the day it was answered for a check-in not tied to a session.
     """
     rows = list(rows)
     pairs = paired_sessions(
-        ((session, day, code, whole(total)) for session, day, code, total, _ in rows),
+        ((session, day, code, whole(total)) for session, day, code, total in rows),
         DEPRESSION,
         ANXIETY,
     )
@@ -81,102 +82,81 @@ def summarise(rows: Iterable[tuple]) -> dict:
     if result is not None:
         fields.update({name: result[name] for name in OUTCOME_FIELDS})
         fields["depression_change"] = result["measures"][DEPRESSION]["change"]
-    # An alliance check-in not tied to a session is dated by when it was given.
+    # In day order; the same day, in the order answered (a stable sort).
     checkins = sorted(
-        (
-            (day or timezone.localdate(submitted), submitted, whole(total))
-            for _, day, code, total, submitted in rows
-            if code == ALLIANCE_FORM
-        ),
-        key=lambda c: (c[0], c[1]),
+        ((day, whole(total)) for _, day, code, total in rows if code == ALLIANCE_FORM),
+        key=lambda checkin: checkin[0],
     )[:EARLY_CHECKINS]
     fields["alliance"] = json.dumps(
-        [[day.isoformat(), total] for day, _, total in checkins], separators=(",", ":")
+        [[day.isoformat(), total] for day, total in checkins], separators=(",", ":")
     )
-    fields["alliance_mean"] = early_alliance((day, total) for day, _, total in checkins)
+    fields["alliance_mean"] = early_alliance(checkins)
     fields["alliance_last_day"] = checkins[-1][0] if checkins else None
     return fields
-
-
-def gaps(given: dict, predicted: dict) -> dict | None:
-    """Prediction minus the client's own answer for every part, from two responses' values
-    (`total`, `subscales`, `answers`); None when the two do not have the same parts."""
-    try:
-        found = {TOTAL: predicted["total"] - given["total"]}
-        for name in SUBSCALES:
-            found[name] = predicted["subscales"][name]["sum"] - given["subscales"][name]["sum"]
-        for item in ITEMS:
-            found[item] = predicted["answers"][item] - given["answers"][item]
-    except (KeyError, TypeError):
-        return None
-    return {part: int(round(value)) for part, value in found.items()}
 
 
 def _outcome_rows(client_ids):
     return (
         Response.objects.filter(client_id__in=client_ids, instrument__in=SUMMARISED)
         .order_by("client_id", "submitted_at", "id")
-        .values_list(
-            "client_id", "session_id", "session__date", "instrument", "total", "submitted_at"
-        )
+        .annotate(day=Coalesce("session__date", TruncDate("submitted_at")))
+        .values_list("client_id", "session_id", "day", "instrument", "total")
     )
 
 
-def _view_rows(**filters):
-    return (
-        Response.objects.filter(
-            instrument__in=(ALLIANCE_FORM, PREDICTION_FORM), session__isnull=False, **filters
+def _json_number(alias: str, column: str, *path: str) -> str:
+    """SQL for a number inside a JSON column of `alias`, on either database."""
+    if connection.vendor == "postgresql":
+        keys = "".join(f" -> '{key}'" for key in path[:-1]) + f" ->> '{path[-1]}'"
+        return f"({alias}.{column}{keys})::numeric"
+    return f"json_extract({alias}.{column}, '$.{'.'.join(path)}')"
+
+
+def _gap_columns() -> dict[str, str]:
+    """Each part's gap as SQL: the prediction (p) minus the client's own answer (c)."""
+    parts = {TOTAL: "p.total - c.total"}
+    for name in SUBSCALES:
+        parts[name] = (
+            f"{_json_number('p', 'subscales', name, 'sum')} - "
+            f"{_json_number('c', 'subscales', name, 'sum')}"
         )
-        .order_by("session_id", "submitted_at", "id")
-        .values_list(
-            "session_id",
-            "client_id",
-            "client__clinic_id",
-            "session__date",
-            "instrument",
-            "respondent_id",
-            "total",
-            "subscales",
-            "answers",
-        )
+    for item in ITEMS:
+        parts[item] = f"{_json_number('p', 'answers', item)} - {_json_number('c', 'answers', item)}"
+    return parts
+
+
+def store_gaps(where: str, params: list) -> None:
+    """(Re)make the gap of every session matching `where` (over the client's response `c`)
+    where the client answered the alliance form and their counselor predicted it: one
+    statement, computed by the database from both responses as stored."""
+    quote = connection.ops.quote_name
+    parts = _gap_columns()
+    columns = ["session_id", "client_id", "clinic_id", "counselor_id", "day", *parts]
+    # A response without every part (a definition that changed shape) makes no gap.
+    complete = " AND ".join(f"({expression}) IS NOT NULL" for expression in parts.values())
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns[1:])
+    # Every name is a model's or a constant's, and every value a parameter.
+    sql = (
+        f"INSERT INTO {quote(PredictionGap._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(c) for c in columns)}) "
+        "SELECT c.session_id, c.client_id, k.clinic_id, p.respondent_id, s.date, "
+        f"{', '.join(parts.values())} "
+        f"FROM {quote(Response._meta.db_table)} c "
+        f"JOIN {quote(Response._meta.db_table)} p "
+        "ON p.session_id = c.session_id AND p.instrument = %s "
+        f"JOIN {quote(Session._meta.db_table)} s ON s.id = c.session_id "
+        f"JOIN {quote(Client._meta.db_table)} k ON k.id = c.client_id "
+        f"WHERE c.instrument = %s AND ({where}) AND {complete} "
+        f"ON CONFLICT (session_id) DO UPDATE SET {updates}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [PREDICTION_FORM, ALLIANCE_FORM, *params])
 
 
-def _gap_rows(rows) -> list[PredictionGap]:
-    by_session: dict[int, dict] = defaultdict(dict)
-    for session, client, clinic, day, code, respondent, total, subscales, answers in rows:
-        by_session[session][code] = {
-            "client": client,
-            "clinic": clinic,
-            "day": day,
-            "respondent": respondent,
-            "total": total,
-            "subscales": subscales,
-            "answers": answers,
-        }
-    made = []
-    for session, views in by_session.items():
-        given, predicted = views.get(ALLIANCE_FORM), views.get(PREDICTION_FORM)
-        if given is None or predicted is None:
-            continue
-        found = gaps(given, predicted)
-        if found is None:
-            continue
-        made.append(
-            PredictionGap(
-                session_id=session,
-                client_id=given["client"],
-                clinic_id=given["clinic"],
-                counselor_id=predicted["respondent"],
-                day=given["day"],
-                **found,
-            )
-        )
-    return made
-
-
+@transaction.atomic
 def on_response(response: Response) -> None:
-    """Bring the summaries up to date with a check-in just stored, in its transaction."""
+    """Bring the summaries up to date with a check-in just stored, in its transaction (a
+    savepoint of it; a transaction of its own should a sender ever call without one)."""
     code = response.instrument
     outcome = code in SUMMARISED
     views = code in (ALLIANCE_FORM, PREDICTION_FORM) and response.session_id is not None
@@ -188,28 +168,14 @@ def on_response(response: Response) -> None:
         client_id=client.pk, defaults={"clinic_id": client.clinic_id}
     )
     if outcome:
-        fields = summarise(
-            (session, day, code, total, submitted)
-            for _, session, day, code, total, submitted in _outcome_rows([client.pk])
-        )
+        fields = summarise(row[1:] for row in _outcome_rows([client.pk]))
         for name, value in fields.items():
             setattr(summary, name, value)
         summary.clinic_id = client.clinic_id
         summary.updated_at = timezone.now()
         summary.save()
     if views:
-        made = _gap_rows(_view_rows(session_id=response.session_id))
-        if made:
-            _store_gaps(made)
-
-
-def _store_gaps(made: list[PredictionGap]) -> None:
-    PredictionGap.objects.bulk_create(
-        made,
-        update_conflicts=True,
-        unique_fields=["session"],
-        update_fields=list(GAP_FIELDS),
-    )
+        store_gaps("c.session_id = %s", [response.session_id])
 
 
 def rebuild(clinic_ids: Iterable[int] | None = None, *, batch: int = BATCH, progress=None) -> int:
@@ -262,6 +228,4 @@ def _rebuild_batch(chunk: list[tuple[int, int]]) -> None:
         unique_fields=["client"],
         update_fields=list(SUMMARY_FIELDS),
     )
-    made = _gap_rows(_view_rows(client_id__in=ids).iterator(chunk_size=5000))
-    for start in range(0, len(made), 5000):
-        _store_gaps(made[start : start + 5000])
+    store_gaps(f"c.client_id IN ({', '.join(['%s'] * len(ids))})", ids)

@@ -7,14 +7,14 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alliance.conftest import make_client
 from alliance.measures.instruments import find
+from alliance.measures.tests.helpers import add_session, give_response
 from alliance.psychometrics.outcome import PairedSession
 from alliance.psychometrics.period import early_alliance, period_outcome
 from alliance.psychometrics.service import prediction_accuracy
@@ -132,18 +132,9 @@ def test_reading_a_summary_gives_the_definitions_outcome(entries, period, checki
     pairs = [PairedSession(n, day, d, a) for n, (day, d, a) in enumerate(entries)]
     expected = period_outcome(pairs, find("phq9"), find("gad7"), start=start, end=end)
     fields = summary.summarise(
-        [(n, day, "phq9", d, None) for n, (day, d, _) in enumerate(entries)]
-        + [(n, day, "gad7", a, None) for n, (day, _, a) in enumerate(entries)]
-        + [
-            (
-                None,
-                None,
-                "wai-sr",
-                total,
-                timezone.make_aware(datetime.datetime(*day.timetuple()[:3], 12)),
-            )
-            for day, total in checkins
-        ]
+        [(n, day, "phq9", d) for n, (day, d, _) in enumerate(entries)]
+        + [(n, day, "gad7", a) for n, (day, _, a) in enumerate(entries)]
+        + [(None, day, "wai-sr", total) for day, total in checkins]
     )
     stored = [fields[name] for name in analytics.OUTCOME_FLAGS]
     last = fields["last_day"]
@@ -172,54 +163,55 @@ def test_reading_a_summary_gives_the_definitions_outcome(entries, period, checki
     assert person.alliance == early_alliance(checkins, until=end)
 
 
-gaps = st.lists(
-    st.tuples(st.integers(1, 3), st.lists(st.integers(1, 5), min_size=24, max_size=24)),
-    max_size=12,
+answer_sets = st.lists(
+    st.tuples(st.integers(0, 5), st.lists(st.integers(1, 5), min_size=24, max_size=24)),
+    min_size=1,
+    max_size=8,
 )
 
 
-@given(gaps)
-def test_summed_gaps_give_the_definitions_accuracy(sessions):
-    pairs, stored = [], []
-    for client, values in sessions:
-        given_answers = dict(zip(ITEMS, values[:12], strict=True))
-        predicted_answers = dict(zip(ITEMS, values[12:], strict=True))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(answer_sets)
+def test_the_accuracy_read_is_the_definitions(personas, sessions):
+    with transaction.atomic():
+        clients = [
+            make_client(personas.clinic, f"h{n}@north.test", f"H {n}", personas.c1)
+            for n in range(6)
+        ]
+        pairs = []
+        for number, (which, values) in enumerate(sessions):
+            client = clients[which]
+            session = add_session(client, datetime.date(2026, 1, 1) + datetime.timedelta(number))
+            own = give_response(
+                client, "wai-sr", dict(zip(ITEMS, values[:12], strict=True)), session
+            )
+            guess = give_response(
+                client, "wai-sr-predicted", dict(zip(ITEMS, values[12:], strict=True)), session
+            )
+            pairs.append(tuple(shape(response) for response in (own, guess)))
+        expected = prediction_accuracy(pairs)
+        [read] = analytics.figures(analytics.Scope(personas.clinic, personas.c1), Period())[
+            "prediction_accuracy"
+        ]
+        assert read["sessions"] == expected["sessions"]
+        assert read["clients"] == len({which for which, _ in sessions})
+        if read["clients"] >= 5:
+            assert (read["mean_gap"], read["mean_abs_gap"]) == (
+                expected["mean_gap"],
+                expected["mean_abs_gap"],
+            )
+            assert read["subscales"] == expected["subscales"]
+            assert read["items"] == expected["items"]
+        else:
+            assert read["mean_gap"] is None and read["items"]["wai_1"]["mean_gap"] is None
+        transaction.set_rollback(True)
 
-        def shape(answers):
-            groups = dict(zip(SUBSCALES, example.SUBSCALE_ITEMS.values(), strict=True))
-            return {
-                "total": sum(answers.values()),
-                "subscales": {n: sum(answers[i] for i in groups[n]) for n in SUBSCALES},
-                "items": answers,
-            }
 
-        pairs.append((shape(given_answers), shape(predicted_answers)))
-        found = summary.gaps(
-            {
-                **shape(given_answers),
-                "answers": given_answers,
-                "subscales": {n: {"sum": v} for n, v in shape(given_answers)["subscales"].items()},
-            },
-            {
-                **shape(predicted_answers),
-                "answers": predicted_answers,
-                "subscales": {
-                    n: {"sum": v} for n, v in shape(predicted_answers)["subscales"].items()
-                },
-            },
-        )
-        stored.append((client, found))
-    expected = prediction_accuracy(pairs)
-    row = {"sessions": len(stored), "clients": 5}
-    for part in PARTS:
-        row[f"{part}_sum"] = sum(found[part] for _, found in stored)
-        row[f"{part}_abs"] = sum(abs(found[part]) for _, found in stored)
-    read = analytics._accuracy(row if stored else None)
-    assert read["sessions"] == expected["sessions"]
-    assert (read["mean_gap"], read["mean_abs_gap"]) == (
-        expected["mean_gap"],
-        expected["mean_abs_gap"],
-    )
-    if stored:
-        assert read["subscales"] == expected["subscales"]
-        assert read["items"] == expected["items"]
+def shape(response):
+    return {
+        "total": response.total,
+        "subscales": {name: part["sum"] for name, part in response.subscales.items()},
+        "items": response.answers,
+    }
