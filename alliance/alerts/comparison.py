@@ -15,7 +15,7 @@ from collections import defaultdict
 from alliance.alerts.thresholds import shows_comparison_to_clients, thresholds_for
 from alliance.alerts.wording import describe
 from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM, find
-from alliance.measures.lock import hidden_from
+from alliance.measures.lock import hidden_from, shows_items_to
 from alliance.measures.models import Response
 from alliance.psychometrics.compare import agreement, compare_series, view_means
 
@@ -61,7 +61,10 @@ def sessions_compared(client, *, reader, audience: str, limit: int | None = None
             for p in complete
         ],
     )
-    agree_within = thresholds_for(client.clinic_id)["two_view_gap"]["agree_within"]
+    t = thresholds_for(client.clinic_id)
+    agree_within = t["two_view_gap"]["agree_within"]
+    # A client may be spared the statement-by-statement comparison (`measures.lock`).
+    with_items = audience != "client" or shows_items_to(client)
     counselor_name = client.counselor.name
     counselor_first, client_first = first_name(counselor_name), first_name(client.name)
     items = {item.id: item for item in client_form.items}
@@ -87,6 +90,8 @@ def sessions_compared(client, *, reader, audience: str, limit: int | None = None
                     audience=audience,
                     client_name=client_first,
                     counselor_name=counselor_first,
+                    client_means={part: means[part]["client"] for part in means},
+                    low_below=t["weak_spot"]["below_mean"],
                 ),
                 "items": [
                     {
@@ -98,7 +103,9 @@ def sessions_compared(client, *, reader, audience: str, limit: int | None = None
                         "gap": pair["difference"],
                     }
                     for item_id, pair in result["items"].items()
-                ],
+                ]
+                if with_items
+                else [],
             }
         )
     return out

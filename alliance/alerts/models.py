@@ -219,21 +219,3 @@ class ClinicAlertSettings(models.Model):
 
     def __str__(self):
         return f"Alert settings for {self.clinic}"
-
-
-class ClientComparisonChoice(models.Model):
-    """The counselor's choice, for one client, to keep the statement-by-statement comparison
-    from them: seeing where a counselor guessed each answer wrong can hurt some clients more
-    than it helps. The parts (goals, tasks, bond) stay visible unless the clinic hides it all."""
-
-    client = models.OneToOneField(
-        Client, on_delete=models.CASCADE, related_name="comparison_choice"
-    )
-    show_items_to_client = models.BooleanField(default=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return f"Comparison shown to {self.client}"

@@ -15,6 +15,11 @@ urlpatterns = [
         views.skip_prediction,
         name="skip_prediction",
     ),
+    path(
+        "clients/<int:client_id>/alliance/statements-shown/",
+        views.comparison_items_choice,
+        name="comparison_items_choice",
+    ),
     path("home/alliance/", views.my_alliance, name="my_alliance"),
     path("home/something-isnt-working/", views.raise_concern, name="raise_concern"),
 ]

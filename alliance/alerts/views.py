@@ -27,7 +27,7 @@ from alliance.care.models import Client, Session
 from alliance.errors import ServiceError, show_on_form
 from alliance.measures import services as measures
 from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM, find, short_name
-from alliance.measures.lock import locked_sessions
+from alliance.measures.lock import locked_sessions, shows_items_to
 
 STAFF = (Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
 INBOX_LIMIT = 300
@@ -203,9 +203,34 @@ def client_alliance(request, client_id):
         "predict_url": _predict_url(client),
         "alerts": alerts,
         "shown_to_client": comparison.shown_to_client(client),
+        "shows_items": shows_items_to(client),
         "parts": comparison.PARTS,
     }
     return render(request, "alerts/client_alliance.html", context)
+
+
+@require_POST
+@role_required(*STAFF)
+def comparison_items_choice(request, client_id):
+    """Show this client the comparison statement by statement, or keep it from them."""
+    client = get_visible_or_404(Client.objects.visible_to(request.user), client_id)
+    show = request.POST.get("show_items_to_client")
+    if show not in ("yes", "no"):
+        messages.error(request, "Choose whether to show the statements or keep them back.")
+        return redirect("client_alliance", client_id=client.pk)
+    try:
+        measures.set_comparison_choice(
+            client, user=request.user, show_items=show == "yes", request=request
+        )
+    except ServiceError as error:
+        raise PermissionDenied(error.message) from error
+    messages.success(
+        request,
+        f"{client.name} sees the statements too."
+        if show == "yes"
+        else f"The statements are kept from {client.name}; they see the parts only.",
+    )
+    return redirect("client_alliance", client_id=client.pk)
 
 
 @require_POST

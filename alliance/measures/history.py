@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from alliance.measures.instruments import all_instruments, client_title, short_name, title
+from alliance.measures.instruments import all_instruments, client_heading, short_name, title
 from alliance.measures.models import Response
 from alliance.psychometrics import AnswerError, Instrument, compare_views
 
@@ -68,13 +68,15 @@ def _table(code: str, instrument: Instrument | None, for_client_of: str | None) 
     if instrument is None:
         return Table(code, code, code, ["Total"], ["total"])
     columns, keys = ["Total"], ["total"]
+    # A client reads everyday words; staff keep the technical names.
+    mean = "average answer" if for_client_of else "item mean"
     for sub in instrument.subscales:
-        columns.append(f"{sub.name.capitalize()} (item mean)")
+        columns.append(f"{sub.name.capitalize()} ({mean})")
         keys.append(sub.name)
     if instrument.bands:
-        columns.append("Band")
+        columns.append("Range" if for_client_of else "Band")
         keys.append(None)
-    heading = client_title(instrument, for_client_of) if for_client_of else title(instrument)
+    heading = client_heading(instrument, for_client_of) if for_client_of else title(instrument)
     return Table(code, heading, short_name(instrument), columns, keys)
 
 

@@ -1,5 +1,7 @@
 """The instrument definitions this installation uses: shipped ones plus ALLIANCE_INSTRUMENTS_DIR."""
 
+import re
+
 from django.conf import settings
 
 from alliance.psychometrics import Instrument, load_instruments
@@ -51,6 +53,30 @@ def title(instrument: Instrument) -> str:
         topic, abbreviation = TITLES[instrument.code]
         return f"{topic} ({abbreviation})"
     return instrument.name
+
+
+def plain_title(instrument: Instrument) -> str:
+    """The form's name for a client: what it asks about ("Mood"), without the abbreviation
+    by which clinicians know it."""
+    if instrument.code in TITLES:
+        return TITLES[instrument.code][0]
+    return plain_name(instrument)
+
+
+def plain_name(instrument: Instrument) -> str:
+    """The published name without its abbreviation in brackets ("Patient Health
+    Questionnaire-9"), for the notice a form is shipped with."""
+    partner = find(instrument.pairs_with) if instrument.pairs_with else None
+    if instrument.perspective == "predicting" and partner is not None:
+        return f"{plain_name(partner)}, answered by the counselor as they expect the client to"
+    return re.sub(r"\s*\([A-Z0-9][A-Z0-9\- ]*\)", "", instrument.name)
+
+
+def client_heading(instrument: Instrument, counselor: str) -> str:
+    """The heading a client reads on their pages: plain words, no instrument codes."""
+    if instrument.perspective == "predicting":
+        return f"How {counselor} expected you to answer"
+    return plain_title(instrument)
 
 
 def client_title(instrument: Instrument, counselor: str) -> str:

@@ -24,7 +24,7 @@ from django.db.models import Q
 
 from alliance.care.models import Client
 from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM
-from alliance.measures.models import Response, SkippedPrediction
+from alliance.measures.models import ComparisonChoice, Response, SkippedPrediction
 
 REFUSED_AFTER_SKIPPING = (
     "You chose to see the client's answers for this session without predicting, so a "
@@ -50,6 +50,15 @@ def read_clinic_choice_with(decide: Callable[[int], bool]) -> None:
 
 def shown_to_clients(clinic_id: int) -> bool:
     return _clinic_shows_predictions(clinic_id)
+
+
+def shows_items_to(client: Client) -> bool:
+    """Whether `client` sees the comparison statement by statement: not where the clinic hides
+    the comparison from clients, nor where it was kept from this client in particular."""
+    if not shown_to_clients(client.clinic_id):
+        return False
+    choice = ComparisonChoice.objects.filter(client=client).first()
+    return choice is None or choice.show_items_to_client
 
 
 def narrow(responses, user):

@@ -123,3 +123,22 @@ class SkippedPrediction(models.Model):
 
     def __str__(self):
         return f"Prediction skipped for session {self.session_id}"
+
+
+class ComparisonChoice(models.Model):
+    """The choice, for one client, to keep the statement-by-statement comparison of the two
+    views from them: seeing each of their answers set against what their counselor expected can
+    hurt some clients more than it helps. The parts (goals, tasks, bond) stay visible unless the
+    clinic hides the whole comparison from its clients."""
+
+    client = models.OneToOneField(
+        Client, on_delete=models.CASCADE, related_name="comparison_choice"
+    )
+    show_items_to_client = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Comparison shown to {self.client}"

@@ -15,10 +15,16 @@ from alliance.measures.instruments import (
     COUNSELOR,
     PREDICTION_FORM,
     all_instruments,
+    plain_title,
     title,
 )
 from alliance.measures.lock import prediction_refused
-from alliance.measures.models import CheckInSchedule, Response, SkippedPrediction
+from alliance.measures.models import (
+    CheckInSchedule,
+    ComparisonChoice,
+    Response,
+    SkippedPrediction,
+)
 from alliance.measures.signals import response_submitted
 from alliance.psychometrics import AnswerError, Instrument
 from alliance.psychometrics.scoring import Scorer
@@ -188,6 +194,33 @@ def set_schedule(
     return schedule
 
 
+def set_comparison_choice(
+    client: Client, *, user: User, show_items: bool, request=None
+) -> ComparisonChoice:
+    """Show this client the comparison statement by statement, or keep it from them. The
+    client's counselor decides, or the clinic's supervisors and administrators."""
+    if not (
+        client.is_own_counselor(user)
+        or (user.is_clinic_wide and user.clinic_id == client.clinic_id)
+    ):
+        raise NotAllowed(
+            "The client's counselor, or a clinic supervisor or administrator, decides this."
+        )
+    if not isinstance(show_items, bool):
+        raise Invalid("Say true or false.", field="show_items_to_client")
+    with transaction.atomic():
+        choice, _ = ComparisonChoice.objects.update_or_create(
+            client=client,
+            defaults={
+                "show_items_to_client": show_items,
+                "updated_by": user,
+                "updated_at": timezone.now(),
+            },
+        )
+        audit.record(request, "update", audit.for_object(choice, client), actor=user)
+    return choice
+
+
 def skip_prediction(session: Session, *, user: User, request=None) -> SkippedPrediction:
     """The counselor chooses to see the client's answers for this session without predicting."""
     client = session.client
@@ -211,6 +244,11 @@ class Due:
     @property
     def title(self) -> str:
         return title(self.instrument)
+
+    @property
+    def plain_title(self) -> str:
+        """How a client's page names it (no instrument codes)."""
+        return plain_title(self.instrument)
 
 
 def latest_attended(client: Client) -> tuple[Session | None, int]:

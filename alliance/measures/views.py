@@ -14,7 +14,16 @@ from alliance.care.models import Attendance, Client
 from alliance.errors import Conflict, ServiceError, show_on_form
 from alliance.measures import history, services
 from alliance.measures.forms import CheckInForm, ScheduleForm
-from alliance.measures.instruments import CLIENT, COUNSELOR, client_title, find, title
+from alliance.measures.instruments import (
+    CLIENT,
+    COUNSELOR,
+    client_heading,
+    find,
+    plain_name,
+    plain_title,
+    title,
+)
+from alliance.measures.lock import shows_items_to
 from alliance.measures.models import Response
 
 HISTORY_LIMIT = 500
@@ -88,6 +97,8 @@ def answer_form(request, client: Client, code: str, respondent: str, done_url):
         "session": session,
         "draft_key": draft_key(code, client, session.pk if session else None),
         "for_client": respondent == CLIENT,
+        "heading": plain_title(instrument) if respondent == CLIENT else title(instrument),
+        "source_name": plain_name(instrument) if respondent == CLIENT else instrument.name,
         "error_count": len(form.errors),
     }
     return render(request, "measures/checkin_form.html", context, status=status)
@@ -124,7 +135,7 @@ def response_page(request, client: Client, response: Response, template: str, fo
     if instrument is None:
         heading = response.instrument
     elif for_client:
-        heading = client_title(instrument, client.counselor.name)
+        heading = client_heading(instrument, client.counselor.name)
     else:
         heading = title(instrument)
     audit.record(request, "read", audit.for_object(response, client))
@@ -142,6 +153,11 @@ def response_page(request, client: Client, response: Response, template: str, fo
         if instrument
         else None,
         "draft_key": draft_key(response.instrument, client, response.session_id),
+        "for_client": for_client,
+        "source_name": (plain_name(instrument) if for_client else instrument.name)
+        if instrument
+        else response.instrument,
+        "show_items": not for_client or shows_items_to(client),
     }
     return render(request, template, context)
 

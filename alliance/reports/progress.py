@@ -1,8 +1,14 @@
 """A client's progress, as one person may see it, over one period: the pictures and the words.
 
-Outcome measures over time with their caseness line and bands, the alliance from both sides,
-goal attainment, tasks done, and the milestones reached, each stated plainly. Every number
-comes from the stored scores or from `alliance.psychometrics`; nothing here redoes the maths.
+Outcome measures over time with their caseness line and bands, the person's outcome over mood
+and anxiety together where its definition holds, the alliance from both sides, goal
+attainment, tasks done, and the milestones reached, each stated plainly. Every number comes
+from the stored scores or from `alliance.psychometrics`; nothing here redoes the maths.
+
+Change is counted from the first measured session of the course of care, whatever the period:
+a period only chooses what is shown and where "now" is (`outcomes`). The client's copy uses
+everyday words (no instrument codes, "caseness" or "T-score"); the counselor's keeps the
+technical names, each with its explanation beside it.
 
 What is read goes through each model's access rule (`visible_to`); for check-ins that rule
 holds a counselor's prediction lock and a clinic's choice to hide predictions from clients
@@ -24,13 +30,16 @@ from alliance.goals.models import LEVEL_NAMES, Goal, GoalStatus, Rating, Side, l
 from alliance.homework.models import LogStatus, TaskLog
 from alliance.measures.instruments import (
     ALLIANCE_FORM,
+    OUTCOME_FORMS,
     PREDICTION_FORM,
     all_instruments,
+    plain_name,
+    plain_title,
     title,
 )
 from alliance.measures.models import Response
 from alliance.psychometrics import Instrument, classify_change, gas_t_score
-from alliance.reports import charts
+from alliance.reports import charts, outcomes
 from alliance.reports.ranges import Period
 
 PART_NAMES = {"goal": "Agreement on goals", "task": "Agreement on tasks", "bond": "Bond"}
@@ -54,6 +63,14 @@ class Outcome:
 
 
 @dataclass
+class Course:
+    """The person's outcome over the depression and anxiety questionnaires together."""
+
+    sentences: list[str]
+    recovered: bool | None
+
+
+@dataclass
 class Milestone:
     day: datetime.date
     text: str
@@ -65,6 +82,7 @@ class Progress:
     for_client: bool
     period: Period
     outcomes: list[Outcome] = field(default_factory=list)
+    course: Course | None = None
     alliance: ChartOrSpec = None
     alliance_parts: ChartOrSpec = None
     attainment: ChartOrSpec = None
@@ -106,6 +124,10 @@ class Voice:
     def whose(self) -> str:
         return "your" if self.for_client else f"{self.client_first}'s"
 
+    def name(self, instrument: Instrument) -> str:
+        """A form's name: what it asks about for the client, with its abbreviation for staff."""
+        return plain_title(instrument) if self.for_client else title(instrument)
+
     def side(self, side: str) -> str:
         """Whose rating or answer this is, as the reader says it."""
         if side == Side.CLIENT:
@@ -129,8 +151,11 @@ def build(
             continue
         found = [r for r in responses if r["instrument"] == code]
         if found:
-            progress.outcomes.append(_outcome(instrument, found, voice, progress))
+            baseline = outcomes.first_of_course(client, user, code)
+            progress.outcomes.append(_outcome(instrument, found, baseline, voice, progress))
             shown.add(code)
+    if any(code in shown for code in OUTCOME_FORMS):
+        progress.course = _course(client, user, period, voice, progress)
 
     client_form = instruments.get(ALLIANCE_FORM)
     if client_form is not None:
@@ -142,7 +167,7 @@ def build(
         if answered and client_form.subscales:
             progress.alliance_parts = _alliance_parts(client_form, answered, voice)
     progress.notices = [
-        (title(instruments[code]), instruments[code].licence)
+        _notice(instruments[code], voice)
         for code in instruments
         if code in shown and code != PREDICTION_FORM
     ]
@@ -223,18 +248,25 @@ def _bands(instrument: Instrument) -> tuple[charts.Band, ...]:
     return tuple(out)
 
 
-def _caseness_words(instrument: Instrument) -> tuple[str, str]:
+def _notice(instrument: Instrument, voice: Voice) -> tuple[str, str]:
+    if voice.for_client:
+        return plain_title(instrument), f"{plain_name(instrument)}. {instrument.licence}"
+    return title(instrument), instrument.licence
+
+
+def _caseness_words(instrument: Instrument, voice: Voice) -> tuple[str, str]:
     """The caseness line's label on the chart, and what it means in a sentence."""
     caseness = instrument.caseness
     cutoff = charts.number(caseness.cutoff)
+    label = f"Treatment level: {cutoff}" if voice.for_client else f"Caseness line: {cutoff}"
     if caseness.direction == "at_or_above":
         return (
-            f"Caseness line: {cutoff}",
+            label,
             f"Scores of {cutoff} or more (on or above the dashed line) are at the level "
             "services usually offer treatment for.",
         )
     return (
-        f"Caseness line: {cutoff}",
+        label,
         f"Scores below {cutoff} (under the dashed line) are at the level services usually "
         "offer treatment for.",
     )
@@ -247,12 +279,15 @@ def _better(instrument: Instrument) -> str:
     return "Lower is better." if rc.improvement == "decrease" else "Higher is better."
 
 
-def _outcome(instrument, found, voice: Voice, progress: Progress) -> Outcome:
-    """The outcome's words now; its chart as arguments, drawn once the axis is known."""
-    heading = title(instrument)
+def _outcome(instrument, found, baseline, voice: Voice, progress: Progress) -> Outcome:
+    """The outcome's words now; its chart as arguments, drawn once the axis is known.
+
+    `found` are the check-ins in the period (the last is "now"); `baseline` is the first of the
+    whole course of care, which change is counted from."""
+    heading = voice.name(instrument)
     references, explanation = (), _better(instrument)
     if instrument.caseness is not None:
-        label, meaning = _caseness_words(instrument)
+        label, meaning = _caseness_words(instrument, voice)
         references = (charts.Reference(instrument.caseness.cutoff, label),)
         explanation = f"{explanation} {meaning}".strip()
     points = tuple(charts.Point(r["day"], r["total"], r["band"]) for r in found)
@@ -273,17 +308,24 @@ def _outcome(instrument, found, voice: Voice, progress: Progress) -> Outcome:
         latest += f", in the {last['band'].lower()} range"
     if instrument.caseness is not None:
         cutoff = charts.number(instrument.caseness.cutoff)
+        line = f"the dashed line at {cutoff}" if voice.for_client else f"caseness line {cutoff}"
         if instrument.caseness.applies(last["total"]):
-            latest += f", in the range services usually treat (caseness line {cutoff})"
+            latest += f", in the range services usually treat ({line})"
         else:
-            latest += f", outside the range services usually treat (caseness line {cutoff})"
+            latest += f", outside the range services usually treat ({line})"
     outcome = Outcome(instrument.code, heading, chart, latest + ".")
-    if len(found) > 1 and instrument.caseness and instrument.reliable_change:
-        outcome.change = _change(instrument, found[0], last, heading, voice, progress)
+    first = baseline if baseline is not None else found[0]
+    if first["id"] != last["id"] and instrument.caseness and instrument.reliable_change:
+        before_period = progress.period.start and first["day"] < progress.period.start
+        outcome.change = _change(
+            instrument, first, last, heading, voice, progress, before_period=bool(before_period)
+        )
     return outcome
 
 
-def _change(instrument, first, last, heading, voice: Voice, progress: Progress) -> str:
+def _change(
+    instrument, first, last, heading, voice: Voice, progress: Progress, *, before_period: bool
+) -> str:
     try:
         result = classify_change(instrument, _score(first["total"]), _score(last["total"]))
     except ValueError:
@@ -300,6 +342,11 @@ def _change(instrument, first, last, heading, voice: Voice, progress: Progress) 
         f"{moved} from {charts.number(first['total'])} on {long_day(first['day'])} to "
         f"{charts.number(last['total'])} on {long_day(last['day'])}."
     )
+    if before_period:
+        span += (
+            f" Counted since {voice.whose} first check-in on {long_day(first['day'])}, before "
+            "these dates: change is always counted from the start of the work."
+        )
     if result["reliable"] == "improved":
         sentence = (
             f"{span} A change of {size} or more is bigger than this questionnaire's usual ups "
@@ -329,12 +376,113 @@ def _change(instrument, first, last, heading, voice: Voice, progress: Progress) 
         )
     if result["in_clinical_range_first"] and not result["in_clinical_range_last"]:
         # A fact about this questionnaire alone. Recovery is a person's outcome over the
-        # depression and anxiety questionnaires together, and is not decided here.
+        # depression and anxiety questionnaires together (`_course`), not decided here.
         cutoff = charts.number(instrument.caseness.cutoff)
         sentence += (
             f" It started at or above this questionnaire's cut-off ({cutoff}) and is now below it."
         )
     return sentence
+
+
+def _course(client, user, period: Period, voice: Voice, progress: Progress) -> Course | None:
+    """The person's outcome over mood and anxiety together, from the first measured session
+    with both to the last up to the period's end; None where the definition does not hold
+    (fewer than two such sessions)."""
+    found = outcomes.outcome(client, user, until=period.end)
+    if not found["available"]:
+        return None
+    depression, anxiety = OUTCOME_FORMS
+    first, last = found["first"], found["last"]
+    words = _course_for_client if voice.for_client else _course_for_staff
+    sentences = words(found, first, last, voice, depression, anxiety)
+    if found["recovered"] and period.contains(last["date"]):
+        who = "your" if voice.for_client else f"{voice.client_first}'s"
+        progress.milestones.append(
+            Milestone(
+                last["date"],
+                f"Recovery, by the NHS Talking Therapies definition: {who} mood and anxiety "
+                "check-ins together started at a level services usually treat and are both "
+                "below it now.",
+            )
+        )
+    return Course(sentences, found["recovered"])
+
+
+def _course_for_client(found, first, last, voice, depression, anxiety) -> list[str]:
+    sentences = [
+        f"Your mood and anxiety check-ins together, from your first session with both "
+        f"({long_day(first['date'])}: mood {first[depression]}, anxiety {first[anxiety]}) to "
+        f"the latest ({long_day(last['date'])}: mood {last[depression]}, anxiety "
+        f"{last[anxiety]})."
+    ]
+    if not found["caseness_start"]:
+        sentences.append(
+            "You started below the level services usually offer treatment for on both, so "
+            "recovery, as services define it, does not apply."
+        )
+    elif found["recovered"]:
+        sentences.append(
+            "You started at a level services usually offer treatment for, and both are now "
+            "below it: by the NHS Talking Therapies definition, this counts as recovery."
+        )
+    else:
+        sentences.append(
+            "You started at a level services usually offer treatment for, and at least one of "
+            "the two is still at that level."
+        )
+    if found["reliable_improvement"]:
+        sentences.append(
+            "At least one has improved by more than its usual ups and downs, and neither has "
+            "got reliably worse: that is reliable improvement."
+        )
+    elif found["reliable_deterioration"]:
+        sentences.append(
+            "At least one has got worse by more than its usual ups and downs, and neither has "
+            f"improved that much. It may help to talk about it with {voice.counselor_first}."
+        )
+    else:
+        sentences.append(
+            "Taken together, the change is within their usual ups and downs (or one improved "
+            "while the other got worse)."
+        )
+    return sentences
+
+
+def _course_for_staff(found, first, last, voice, depression, anxiety) -> list[str]:
+    sentences = [
+        "PHQ-9 and GAD-7 together, by the NHS Talking Therapies definitions, from the first "
+        f"measured session with both ({long_day(first['date'])}: PHQ-9 {first[depression]}, "
+        f"GAD-7 {first[anxiety]}) to the latest up to these dates ({long_day(last['date'])}: "
+        f"PHQ-9 {last[depression]}, GAD-7 {last[anxiety]})."
+    ]
+    if not found["caseness_start"]:
+        sentences.append(
+            "Not a case at the start (below the cut-off on both), so recovery does not apply."
+        )
+    elif found["recovered"]:
+        recovery = "Reliable recovery" if found["reliable_recovery"] else "Recovered"
+        sentences.append(
+            f"{recovery}: a case at the start (at or above the cut-off on either), below the "
+            "cut-off on both now."
+        )
+    else:
+        sentences.append(
+            "A case at the start (at or above the cut-off on either), and still at or above "
+            "the cut-off on at least one: not recovered."
+        )
+    if found["reliable_improvement"]:
+        sentences.append(
+            "Reliable improvement: a reliable improvement on at least one, a reliable "
+            "deterioration on neither."
+        )
+    elif found["reliable_deterioration"]:
+        sentences.append(
+            "Reliable deterioration: a reliable deterioration on at least one, a reliable "
+            "improvement on neither. Worth talking over together."
+        )
+    else:
+        sentences.append("Neither reliable improvement nor reliable deterioration.")
+    return sentences
 
 
 def _score(total: float):
@@ -358,7 +506,7 @@ def _alliance(client_form, answered, predicted, voice: Voice) -> dict:
     low, high = charts.number(client_form.min_total), charts.number(client_form.max_total)
     return dict(
         chart_id="chart-alliance",
-        title="Working together (WAI-SR) over time",
+        title=f"{voice.name(client_form)} over time",
         series=[own, expected],
         y_min=client_form.min_total,
         y_max=client_form.max_total,
@@ -389,10 +537,10 @@ def _alliance_parts(client_form, answered, voice: Voice) -> dict:
         series=series,
         y_min=lowest,
         y_max=highest,
-        y_label="Item mean",
+        y_label="Average answer" if voice.for_client else "Item mean",
         explanation=(
-            f"The mean answer to each part's four statements, from {charts.number(lowest)} "
-            f"(seldom) to {charts.number(highest)} (always)."
+            f"The average answer to each part's four statements, from "
+            f"{charts.number(lowest)} (seldom) to {charts.number(highest)} (always)."
         ),
     )
 
@@ -434,19 +582,46 @@ def _attainment(client, user, period: Period, voice: Voice, progress: Progress) 
         if any(s.points for s in series):
             progress.attainment = dict(
                 chart_id="chart-attainment",
-                title="Goal attainment (GAS T-score) over time",
+                title=(
+                    "How your goals are going, over time"
+                    if voice.for_client
+                    else "Goal attainment (GAS T-score) over time"
+                ),
                 series=series,
                 y_min=10 * (low // 10),
                 y_max=10 * -(-high // 10),
-                y_label="T-score",
+                y_label="Goal score" if voice.for_client else "T-score",
                 references=(charts.Reference(50, "50: goals at the expected level"),),
-                explanation=(
-                    "One number for all goals with a scale, from each side's latest ratings. "
-                    "50 means every goal is at its expected level; above 50, better than "
-                    "expected."
-                ),
+                explanation=_attainment_words([goal["text"] for goal in goals], voice),
             )
     _goal_milestones(client, user, period, voice, progress, [goal["id"] for goal in goals])
+
+
+def _attainment_words(texts: list[str], voice: Voice) -> str:
+    """Which goals the score is over, said every time: never "all goals" when it is not."""
+    named = ", ".join(f"“{text}”" for text in texts)
+    if voice.for_client:
+        over = (
+            f"one person's latest rating of this goal: {named}."
+            if len(texts) == 1
+            else f"one person's latest rating of each of these {len(texts)} goals that they "
+            f"have rated, weighing each by how much it matters: {named}."
+        )
+        return (
+            f"Each line is {over} Goals without levels written together, and goals set aside, "
+            "are not counted. 50 means the rated goals are where you expected them to be; "
+            "above 50, better than expected."
+        )
+    over = (
+        f"the GAS T-score of this goal, at that side's latest rating: {named}."
+        if len(texts) == 1
+        else f"one side's GAS T-score over these {len(texts)} goals with a scale (those that "
+        f"side has rated, at their latest rating, weighted): {named}."
+    )
+    return (
+        f"Each line is {over} Goals without a scale, and retired goals, are not counted. 50 "
+        "means the rated goals are at their expected level; above 50, better than expected."
+    )
 
 
 def _rated_by(voice: Voice, side: str) -> str:

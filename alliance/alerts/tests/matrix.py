@@ -40,6 +40,13 @@ WEB = {
     ),
     "client_alliance": Entry(pages(404, **SEES_A), kwargs=client_kwargs),
     "skip_prediction": Entry(pages(404, c1=302), method="POST", kwargs=locked_session_kwargs),
+    # The counselor, or the clinic's supervisors and administrators, keep the statements back.
+    "comparison_items_choice": Entry(
+        pages(404, admin=302, supervisor=302, c1=302),
+        method="POST",
+        kwargs=client_kwargs,
+        data=lambda p, who: {"show_items_to_client": "no"},
+    ),
     "my_alliance": Entry(pages(404, **CLIENTS)),
     "raise_concern": Entry(pages(404, **CLIENTS)),
 }

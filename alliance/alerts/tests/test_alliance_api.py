@@ -16,8 +16,9 @@ def test_it_compares_the_two_views_by_part_and_item(personas, api_as):
     assert s["gap"] == {"goal": 0, "task": 0, "bond": 6, "total": 6}
     assert s["agreement"]["bond"] == "client_lower"
     assert s["summary"] == (
-        "You and Amira agree on the goals and the tasks; "
-        "Amira rated the bond lower than you expected."
+        "You expected Amira's answers about the goals and the tasks; "
+        "Amira rated the bond lower than you expected. "
+        "Amira's own ratings of the goals, the tasks and the bond are “fairly often” or higher."
     )
     bond_item = next(i for i in s["items"] if i["item_id"] == "wai_3")
     assert bond_item == {
@@ -36,9 +37,35 @@ def test_the_client_sees_it_in_their_own_words(personas, api_as):
     predict(personas.a, held, bond=4.5)
     body = api_as(personas.a.user).get(f"/api/v1/clients/{personas.a.pk}/alliance").json()
     assert body["sessions"][0]["summary"] == (
-        "You and Carmen agree on the goals and the tasks; "
-        "you rated the bond lower than Carmen expected."
+        "Carmen expected your answers about the goals and the tasks; "
+        "you rated the bond lower than Carmen expected. "
+        "Your own ratings of the goals, the tasks and the bond are “fairly often” or higher."
     )
+
+
+def test_a_client_can_be_spared_the_statements_but_keeps_the_parts(personas, api_as, web_as):
+    held, _ = checkin(personas.a, bond=3)
+    predict(personas.a, held, bond=4.5)
+    url = f"/api/v1/clients/{personas.a.pk}/alliance"
+    assert len(api_as(personas.a.user).get(url).json()["sessions"][0]["items"]) == 12
+    response = web_as(personas.c1).post(
+        f"/clients/{personas.a.pk}/alliance/statements-shown/", {"show_items_to_client": "no"}
+    )
+    assert response.status_code == 302
+    [s] = api_as(personas.a.user).get(url).json()["sessions"]
+    assert s["items"] == [] and s["client"]["bond"] == 12
+    assert len(api_as(personas.c1).get(url).json()["sessions"][0]["items"]) == 12
+    page = web_as(personas.a.user).get("/home/alliance/").content.decode()
+    assert "Statement by statement" not in page and "As Carmen expected?" in page
+    other_clinic = web_as(personas.other_counselor).post(
+        f"/clients/{personas.a.pk}/alliance/statements-shown/", {"show_items_to_client": "yes"}
+    )
+    assert other_clinic.status_code == 404
+    bad = web_as(personas.c1).post(
+        f"/clients/{personas.a.pk}/alliance/statements-shown/", {"show_items_to_client": "maybe"}
+    )
+    assert bad.status_code == 302
+    assert api_as(personas.a.user).get(url).json()["sessions"][0]["items"] == []
 
 
 def test_it_lists_only_sessions_with_both_views_oldest_first(personas, api_as):

@@ -34,6 +34,7 @@ def test_the_home_page_offers_something_isnt_working_and_the_latest_comparison(p
     html = web_as(personas.a.user).get("/home/").content.decode()
     assert 'href="/home/something-isnt-working/"' in html
     assert "you rated the bond lower than Carmen expected." in html
+    assert "and Carmen agree" not in html
     assert 'href="/home/alliance/"' in html
 
 
@@ -47,10 +48,11 @@ def test_the_client_sees_the_comparison_over_time_in_plain_words(personas, web_a
     html = page.content.decode()
     assert "How you and Carmen see your work together" in html
     assert (
-        "You and Carmen agree on the tasks and the bond; "
+        "Carmen expected your answers about the tasks and the bond; "
         "you rated the goals lower than Carmen expected." in html
     )
-    assert "You and Carmen agree on the goals, the tasks and the bond." in html
+    assert "Carmen expected your answers about the goals, the tasks and the bond." in html
+    assert "and Carmen agree" not in html
     assert [s["session_id"] for s in page.context["sessions"]] == [held.pk, first.pk]
 
 
@@ -72,7 +74,9 @@ def test_the_client_page_shows_open_alerts_and_the_latest_comparison(personas, w
     html = web_as(personas.c1).get(f"/clients/{personas.a.pk}/").content.decode()
     assert "Alliance and alerts" in html
     assert "Alliance check-in needs attention" in html
-    assert "You and Amira agree on the goals, the tasks and the bond." in html
+    assert "You expected Amira&#x27;s answers about the goals, the tasks and the bond." in html
+    # Expected, but low: the task ratings are said to be low too.
+    assert "Amira&#x27;s own ratings of the tasks (“fairly often” on average) are low." in html
 
 
 def test_the_counselor_sees_no_answers_of_an_unpredicted_session_until_they_skip(personas, web_as):

@@ -39,10 +39,10 @@ def test_every_rule_has_next_steps_and_risk_asks_for_assessment_today():
     assert texts("risk")[0].startswith("Assess risk today")
 
 
-def test_it_tells_the_client_where_they_agree_and_differ_from_their_counselor():
+def test_it_tells_the_client_what_their_counselor_expected_and_where_they_differ():
     verdicts = {"goal": "agree", "task": "agree", "bond": "client_lower", "total": "agree"}
     assert describe(verdicts, audience="client", client_name="Amira", counselor_name="Maya") == (
-        "You and Maya agree on the goals and the tasks; "
+        "Maya expected your answers about the goals and the tasks; "
         "you rated the bond lower than Maya expected."
     )
 
@@ -50,15 +50,39 @@ def test_it_tells_the_client_where_they_agree_and_differ_from_their_counselor():
 def test_it_tells_the_counselor_the_same_from_their_side():
     verdicts = {"goal": "agree", "task": "client_higher", "bond": "client_lower"}
     assert describe(verdicts, audience="counselor", client_name="Amira", counselor_name="Maya") == (
-        "You and Amira agree on the goals; Amira rated the bond lower than you expected; "
-        "Amira rated the tasks higher than you expected."
+        "You expected Amira's answers about the goals; Amira rated the bond lower than you "
+        "expected; Amira rated the tasks higher than you expected."
     )
 
 
-def test_it_says_full_agreement_plainly_and_refuses_an_unknown_audience():
+def test_an_expected_low_rating_is_never_called_agreement():
+    """The client rated the goal statements "seldom" to "sometimes" and Maya predicted just
+    that: Maya expected those answers, and the goal ratings are low. Never "you and Maya agree
+    on the goals"."""
     verdicts = {"goal": "agree", "task": "agree", "bond": "agree"}
-    assert describe(verdicts, audience="client", client_name="A", counselor_name="Maya") == (
-        "You and Maya agree on the goals, the tasks and the bond."
+    means = {"goal": 1.75, "task": 4.5, "bond": 4.75, "total": 3.667}
+    words = describe(
+        verdicts, audience="client", client_name="Sam", counselor_name="Maya", client_means=means
+    )
+    assert words == (
+        "Maya expected your answers about the goals, the tasks and the bond. "
+        "Your own ratings of the goals (“sometimes” on average) are low."
+    )
+    assert "agree" not in words
+    staff = describe(
+        verdicts, audience="counselor", client_name="Sam", counselor_name="Maya", client_means=means
+    )
+    assert staff.endswith("Sam's own ratings of the goals (“sometimes” on average) are low.")
+
+
+def test_it_says_plainly_when_the_clients_own_ratings_are_high_and_refuses_an_unknown_audience():
+    verdicts = {"goal": "agree", "task": "agree", "bond": "agree"}
+    means = {"goal": 4.5, "task": 4.0, "bond": 5.0}
+    assert describe(
+        verdicts, audience="client", client_name="A", counselor_name="Maya", client_means=means
+    ) == (
+        "Maya expected your answers about the goals, the tasks and the bond. Your own ratings "
+        "of the goals, the tasks and the bond are “fairly often” or higher."
     )
     with pytest.raises(ValueError, match="audience"):
         describe(verdicts, audience="supervisor", client_name="A", counselor_name="M")

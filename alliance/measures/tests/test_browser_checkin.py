@@ -27,7 +27,7 @@ def test_it_keeps_a_draft_in_the_tab_through_a_lost_connection(personas, new_pag
     session = add_session(personas.a)
     page = new_page(user=personas.a.user, viewport=PHONE)
     page.goto("/home/")
-    page.get_by_role("link", name="Mood (PHQ-9)").click()
+    page.get_by_role("link", name="Mood", exact=True).click()
     page.wait_for_url(f"**/home/check-in/phq9/?session={session.pk}")
     assert axe_violations(page) == []
 

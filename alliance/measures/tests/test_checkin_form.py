@@ -105,7 +105,10 @@ def test_it_shows_the_clinics_crisis_text_after_item_9_is_answered(personas, web
     web = web_as(personas.a.user)
     response = submit(web, "phq9", phq9(1, 1, 1, 1, 1, 1, 1, 1, 1))
     page = web.get(response["Location"])
-    assert b"Call the Northside duty line on 0100 000 000, day or night." in page.content
+    assert (
+        b'Call the Northside duty line on <a class="tel" href="tel:0100000000">0100 000 000</a>, '
+        b"day or night." in page.content
+    )
     assert b'role="alert"' in page.content
 
 

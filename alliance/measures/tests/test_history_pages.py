@@ -21,7 +21,9 @@ def test_it_tells_the_client_when_nothing_is_waiting(personas, web_as):
 def test_it_shows_the_client_their_latest_scores_on_home(personas, web_as):
     give_response(personas.a, "phq9", phq9(2, 2, 2, 2, 1, 1, 1, 1, 0))
     html = web_as(personas.a.user).get("/home/").content.decode()
-    assert "Mood (PHQ-9)</a>: total 12 (moderate)" in html
+    # A client reads each form by what it asks about, without its code.
+    assert "Mood</a>: total 12 (moderate)" in html
+    assert "PHQ-9" not in html
 
 
 def test_it_shows_the_client_their_whole_history(personas, web_as):
@@ -30,10 +32,12 @@ def test_it_shows_the_client_their_whole_history(personas, web_as):
     give_response(personas.a, "wai-sr", wai(4))
     give_response(personas.b, "gad7", {f"gad7_{n}": 3 for n in range(1, 8)})
     html = web_as(personas.a.user).get("/home/progress/").content.decode()
-    assert "Mood (PHQ-9)" in html and "Working together (WAI-SR)" in html
+    assert ">Mood<" in html and ">Working together<" in html
+    assert "PHQ-9" not in html and "WAI-SR" not in html
     assert f'href="/home/check-ins/{first.pk}/"' in html
     assert "<td>Severe</td>" in html and "<td>Minimal</td>" in html
-    assert "Goal (item mean)" in html
+    assert "Goal (average answer)" in html and "item mean" not in html
+    assert "Band" not in html and "Range" in html
     assert "Anxiety (GAD-7)" not in html
 
 
@@ -120,8 +124,29 @@ def test_it_titles_the_counselors_prediction_for_the_client(personas, web_as):
     prediction = give_response(personas.a, "wai-sr-predicted", wai(4), session)
     web = web_as(personas.a.user)
     progress = web.get("/home/progress/").content.decode()
-    assert "How Carmen Counselor expected you to answer (WAI-SR predicted)" in progress
-    assert "as you expect your client" not in progress
+    assert "How Carmen Counselor expected you to answer" in progress
+    assert "as you expect your client" not in progress and "WAI-SR" not in progress
     page = web.get(f"/home/check-ins/{prediction.pk}/").content.decode()
-    assert "<h1>How Carmen Counselor expected you to answer (WAI-SR predicted)</h1>" in page
+    assert "<h1>How Carmen Counselor expected you to answer</h1>" in page
     assert "Answered by Carmen Counselor" in page
+    # The comparison is written to the client: their answers are "your answers".
+    assert "Your answers next to what Carmen Counselor expected you to answer" in page
+    assert "Amira&#x27;s answers" not in page and "WAI-SR" not in page
+
+
+def test_a_client_can_be_spared_the_statement_by_statement_comparison(personas, web_as):
+    from alliance.measures.services import set_comparison_choice
+
+    session = add_session(personas.a)
+    own = give_response(personas.a, "wai-sr", wai(4), session)
+    give_response(personas.a, "wai-sr-predicted", wai(5), session)
+    web = web_as(personas.a.user)
+    assert (
+        "Both views, statement by statement"
+        in web.get(f"/home/check-ins/{own.pk}/").content.decode()
+    )
+    set_comparison_choice(personas.a, user=personas.c1, show_items=False)
+    html = web.get(f"/home/check-ins/{own.pk}/").content.decode()
+    assert "Both views" not in html
+    staff = web_as(personas.c1).get(f"/clients/{personas.a.pk}/check-ins/{own.pk}/")
+    assert "Both views, item by item" in staff.content.decode()

@@ -50,6 +50,11 @@ def test_it_gives_the_client_their_own_copy(personas, history, web_as, api_as):
         text = pdf_text(response.content)
         assert "for Amira" in text
         assert "Your answers" in text and "What Carmen expected" in text
+        # The client's copy is in everyday words, as their page is.
+        assert "Reliable improvement in Mood: down 12 points, from 17 to 5." in text
+        assert "A check-in is not a diagnosis." in text
+        for jargon in ("PHQ-9", "WAI-SR", "Caseness", "T-score", "Item mean"):
+            assert jargon not in text, jargon
         assert SHARED in text
         assert PRIVATE not in text and PROGRESS not in text and PSYCHOTHERAPY not in text
 
