@@ -28,6 +28,10 @@ API = {
     ("GET", "/api/v1/clients/{client_id}/report.pdf"): Entry(
         operations(404, a=200, **CLINIC_1_STAFF), kwargs=amira
     ),
+    # The same access as the client's record.
+    ("GET", "/api/v1/clients/{client_id}/outcomes"): Entry(
+        operations(404, a=200, **CLINIC_1_STAFF), kwargs=amira
+    ),
     # Every staff member sees figures: their clinic's, or a counselor their own.
     ("GET", "/api/v1/clinic/outcomes"): Entry(operations(404, **CLINIC_WIDE, **COUNSELORS)),
 }
