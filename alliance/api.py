@@ -1,5 +1,8 @@
 """The JSON API under /api/v1/: one NinjaAPI, a Router per app, errors always `{"detail": …}`."""
 
+import logging
+
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -8,6 +11,8 @@ from ninja.security import HttpBearer, SessionAuth
 from alliance.accounts.models import ApiToken
 from alliance.errors import Conflict, ServiceError
 from alliance.schemas import CURRENT_SHAPES
+
+log = logging.getLogger(__name__)
 
 UNAUTHENTICATED = "Authentication required: send a valid bearer token."
 TOKEN_WITHOUT_SECOND_FACTOR = (
@@ -78,6 +83,23 @@ def http_error(request, exc: HttpError):
 def unauthenticated(request, exc):
     detail = getattr(request, "auth_problem", UNAUTHENTICATED)
     return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """The database is restarting, failing over or unreachable: a 503 the client may retry
+    (with the same Idempotency-Key), never a 500, and never a 401 that would say the token is
+    bad. The connection that failed is closed when the request ends, and the next request
+    opens a fresh one."""
+    log.warning("Database unavailable for %s %s: %s", request.method, request.path, exc)
+    response = api.create_response(
+        request,
+        {"detail": "The service is briefly unavailable. Please try again in a moment."},
+        status=503,
+    )
+    response["Retry-After"] = "1"
+    return response
 
 
 # Inputs the services name by their Python name that the API receives as headers.

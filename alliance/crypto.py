@@ -37,6 +37,10 @@ def _keys() -> dict[str, bytes]:
     return {fingerprint(key): key for key in settings.ENCRYPTION_KEYS}
 
 
+def known_fingerprints() -> set[str]:
+    return set(_keys())
+
+
 def newest_fingerprint() -> str:
     return fingerprint(settings.ENCRYPTION_KEYS[0])
 

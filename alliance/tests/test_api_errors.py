@@ -5,6 +5,7 @@ method (never a CSRF refusal meant for web sessions)."""
 import json
 
 import pytest
+from django.db.utils import OperationalError
 from django.test import Client as WebClient
 from django.utils import timezone
 
@@ -114,3 +115,16 @@ def test_it_still_protects_a_signed_in_web_session_from_forgery(personas):
     assert response.status_code == 403
     assert "detail" in response.json()
     assert not JournalEntry.objects.exists()
+
+
+def test_it_answers_503_while_the_database_is_unreachable(personas, api_as, monkeypatch):
+    web = api_as(personas.a.user)
+
+    def unreachable(cls, token):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(ApiToken, "find", classmethod(unreachable))
+    response = journal_entry(web, personas.a)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "try again" in response.json()["detail"]
