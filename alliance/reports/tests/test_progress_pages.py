@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from alliance.alerts.models import ClinicAlertSettings
 from alliance.audit.models import AuditEvent
-from alliance.measures.models import SkippedPrediction
+from alliance.measures.models import Response, SkippedPrediction
 from alliance.measures.tests.helpers import add_session, give_response, wai
 from alliance.reports.tests.helpers import DAYS, build_history
 
@@ -69,7 +69,10 @@ CLIENT_JARGON = (
 
 def test_the_clients_pages_use_no_clinical_jargon(personas, history, web_as):
     web = web_as(personas.a.user)
-    for url in (reverse("my_progress"), "/home/"):
+    answered = Response.objects.filter(client=personas.a).values_list("pk", flat=True)
+    urls = [reverse("my_progress"), "/home/", "/home/progress/", "/home/alliance/"]
+    urls += ["/home/something-isnt-working/", *(f"/home/check-ins/{pk}/" for pk in answered)]
+    for url in urls:
         text = web.get(url).content.decode()
         for word in CLIENT_JARGON:
             assert word not in text, (url, word)
