@@ -3,7 +3,7 @@
 import pytest
 
 from alliance.alerts import rules
-from alliance.alerts.suggestions import REPAIR, suggestions_for
+from alliance.alerts.suggestions import BY_SCOPE, REPAIR, suggestions_for
 from alliance.alerts.wording import describe
 
 
@@ -86,3 +86,33 @@ def test_it_says_plainly_when_the_clients_own_ratings_are_high_and_refuses_an_un
     )
     with pytest.raises(ValueError, match="audience"):
         describe(verdicts, audience="supervisor", client_name="A", counselor_name="M")
+
+
+def test_every_claim_in_a_suggestion_names_its_source_or_says_it_is_ours():
+    """A step either gives plain advice (no citation), or names the source of exactly the claim
+    it rests on (the claim, then the source with its year), or says it is our heuristic."""
+    import re
+
+    from alliance.alerts.suggestions import HEURISTIC
+
+    steps = [step for rule in rules.load_defaults()["rules"] for step in suggestions_for(rule)]
+    steps += [step for scope in ("bond", "goal", "task", "total") for step in BY_SCOPE[scope]]
+    for step in steps:
+        if step.citation in (None, HEURISTIC):
+            continue
+        claim, _, source = step.citation.partition(": ")
+        assert claim and source, step.citation
+        assert re.search(r"\b(19|20)\d\d\b", source), step.citation
+
+
+def test_every_threshold_reasoning_says_whose_it_is():
+    import re
+
+    defaults = rules.load_defaults()["rules"]
+    for name, rule in defaults.items():
+        for spec in [rule, *rule["params"].values()]:
+            reasoning = spec.get("reasoning")
+            if reasoning is None:
+                continue
+            assert spec.get("source") == rules.HEURISTIC, name
+            assert re.search(r"\b(our|ours)\b", reasoning, re.IGNORECASE), (name, reasoning)
