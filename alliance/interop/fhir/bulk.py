@@ -44,6 +44,8 @@ TYPES = (
     "CarePlan",
 )
 CHUNK = 2000
+# Rows a goal brings with it (its scale and a history of ratings), for sizing its chunks.
+GOAL_ROWS = 20
 AUDIT_BATCH = 500
 DETAIL = "FHIR Bulk Data export"
 
@@ -123,7 +125,9 @@ def export_clinic(clinic, out: Path, *, chunk_size: int = CHUNK) -> Written:
                 "levels", Prefetch("ratings", Rating.objects.order_by("rated_at", "id"))
             )
         )
-        for goal in goals.iterator(chunk_size):
+        # Each goal brings its five levels and its ratings: fewer goals at a time keep each
+        # chunk (and so the memory) about as large as one of the other tables'.
+        for goal in goals.iterator(max(1, chunk_size // GOAL_ROWS)):
             files.write(resources.goal(goal, goal.client.user_id))
             for observation in resources.rating_observations(goal):
                 files.write(observation)

@@ -115,7 +115,7 @@ class Validator:
         },
         "Encounter": {"subject": Reference},
     }
-    MAX_PARTS = 10_000
+    MAX_PARTS = 2_000
 
     def __init__(self):
         self.parts: dict[tuple, object] = {}
