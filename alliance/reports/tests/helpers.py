@@ -9,8 +9,8 @@ from django.utils import timezone
 from alliance.care.models import Attendance
 from alliance.goals import services as goals
 from alliance.goals.tests.helpers import make_goal
-from alliance.homework.tests.helpers import make_task
 from alliance.homework import services as homework
+from alliance.homework.tests.helpers import make_task
 from alliance.journal import services as journal
 from alliance.measures.tests.helpers import add_session, give_response, wai
 from alliance.notes import services as notes
