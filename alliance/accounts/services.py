@@ -108,7 +108,7 @@ def add_user(
     """Create a person in a clinic. A client needs a counselor of the same clinic.
 
     `address_in_use` makes the stand-in for an invitation to an address that already has an
-    account elsewhere (see `invite_staff`)."""
+    account elsewhere (see `User.address_in_use`)."""
     email = normalise_email(email)
     if role not in Role.values:
         raise Invalid(f"Role must be one of {', '.join(Role.values)}.", field="role")

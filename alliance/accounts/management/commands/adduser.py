@@ -24,7 +24,9 @@ class Command(BaseCommand):
         if counselor and role != Role.CLIENT:
             raise CommandError("Only a client has a counselor: leave out --counselor.")
         if counselor:
-            counselor_user = User.objects.filter(email__iexact=counselor).first()
+            counselor_user = User.objects.filter(
+                email__iexact=counselor, address_in_use=False
+            ).first()
             if counselor_user is None:
                 raise CommandError(f"No user with email {counselor!r}.")
         elif role == Role.CLIENT:
