@@ -149,7 +149,8 @@ def log_task(
     at=None,
 ) -> tuple[TaskLog, bool]:
     """The client notes one go at the task. Returns the log and whether it is new: a retry
-    with the same idempotency key returns the first log and stores nothing."""
+    with the same idempotency key and body returns the first log and stores nothing; the same
+    key with another body is refused."""
     client = task.client
     if client.side_of(user) != Side.CLIENT:
         raise NotAllowed("Only the client logs their tasks.")
@@ -166,6 +167,7 @@ def log_task(
         if key:
             earlier = TaskLog.objects.filter(task=task, idempotency_key=key).first()
             if earlier is not None:
+                _same_log(earlier, status=status, fit=fit, note=note)
                 audit.record(request, "read", targets(client, earlier), actor=user)
                 return earlier, False
         if not Task.objects.filter(pk=task.pk, status__in=OPEN_STATUSES).exists():
@@ -186,9 +188,20 @@ def log_task(
                 raise
             # The same key sent twice at once: the other request stored the log.
             log = TaskLog.objects.get(task=task, idempotency_key=key)
+            _same_log(log, status=status, fit=fit, note=note)
             audit.record(request, "read", targets(client, log), actor=user)
             return log, False
         audit.record(request, "create", targets(client, log), actor=user)
         # In this transaction: a receiver that fails takes the log back with it.
         task_logged.send(sender=TaskLog, task_log=log)
     return log, True
+
+
+def _same_log(earlier: TaskLog, *, status, fit, note) -> None:
+    """A retry returns the first log; the same key with another body would lose what it says."""
+    if (earlier.status, earlier.fit, earlier.note) != (status, fit, note):
+        raise Invalid(
+            "This idempotency key was already used for a different task log; send a new key "
+            "for a new log.",
+            field="idempotency_key",
+        )

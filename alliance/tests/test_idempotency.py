@@ -89,11 +89,6 @@ def test_a_note_with_other_words_under_a_used_key_is_refused(personas, api_as):
     assert Note.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="homework.services.log_task still returns the first log whatever the body; the "
-    "homework app is being moved onto the shared agreement package and gets the fix there",
-)
 def test_a_task_log_differing_under_a_used_key_is_refused(personas, api_as):
     task = make_task(personas, agreed=True)
     web = api_as(personas.a.user)
