@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from alliance.alerts.families import ACTION_NOUNS, KIND_LABELS, family, status_words
 from alliance.alerts.models import Alert, Repair
 from alliance.alerts.presenting import title as alert_title
 from alliance.audit import services as audit
@@ -188,7 +189,7 @@ def build(client: Client, user, period: Period) -> Timeline:
                 "alert",
                 "Alert",
                 f"{alert_title(alert.rule, alert.subject)} ({alert.get_severity_display().lower()};"
-                f" now {alert.get_status_display().lower()}).",
+                f" now {status_words(alert.rule, alert.status).lower()}).",
                 reverse("alert_detail", args=[alert.pk]),
                 urgent=alert.severity == "urgent",
             )
@@ -199,12 +200,15 @@ def build(client: Client, user, period: Period) -> Timeline:
         .order_by("-created_at", "-id")
     )
     for repair in repairs:
+        # A risk or outcome alert records a review, not a rupture repair: each family's words.
+        noun = ACTION_NOUNS[family(repair.alert.rule)]
+        label = KIND_LABELS.get(repair.kind, repair.get_kind_display())
         events.append(
             Event(
                 repair.created_at,
                 "repair",
-                "Repair",
-                f"{repair.recorded_by.name}: {repair.get_kind_display().lower()}, after "
+                noun[:1].upper() + noun[1:],
+                f"{repair.recorded_by.name}: {label[:1].lower()}{label[1:]}, after "
                 f"“{alert_title(repair.alert.rule, repair.alert.subject)}”.",
                 reverse("alert_detail", args=[repair.alert_id]),
             )

@@ -109,3 +109,27 @@ def test_it_reads_a_longer_history_with_no_more_queries(personas, web_as):
     with CaptureQueriesContext(connection) as longer:
         web.get(url(personas), ALL_DATES)
     assert len(longer.captured_queries) == len(short.captured_queries)
+
+
+def test_it_calls_a_risk_alerts_action_a_risk_review_not_a_repair(personas, web_as):
+    from alliance.alerts.models import Alert, Repair
+
+    at = timezone.now()
+    alert = Alert.objects.create(
+        client=personas.a,
+        clinic_id=personas.a.clinic_id,
+        rule="risk",
+        subject="phq9",
+        key="timeline-risk",
+        severity="urgent",
+        evidence={},
+        created_at=at,
+        updated_at=at,
+    )
+    Repair.objects.create(
+        alert=alert, kind="risk_assessed", note="Seen today.", recorded_by=personas.c1
+    )
+    text = web_as(personas.c1).get(url(personas)).content.decode()
+    assert '<span class="badge">Risk review</span>' in text
+    assert "Carmen Counselor: assessed risk, after" in text
+    assert '<span class="badge">Repair</span>' not in text
