@@ -283,25 +283,12 @@ def alliance_drop(
         f"{part['now']:.2f} (item mean, 1–5), against the mean of the client's "
         f"{_count(len(earlier), 'earlier check-in')}."
     )
-    return Finding(
-        rule="alliance_drop",
-        subject="wai-sr",
-        key=f"response:{latest.ref}",
-        scopes=tuple(fired),
-        evidence={
-            "measure": "wai-sr",
-            "response_id": latest.ref,
-            "date": _iso(latest.when),
-            "baseline": {
-                "response_ids": [rating.ref for rating in earlier],
-                "from": _iso(earlier[0].when),
-                "to": _iso(earlier[-1].when),
-            },
-            "scopes": fired,
-            "items": items,
-            "summary": summary,
-        },
-    )
+    baseline = {
+        "response_ids": [rating.ref for rating in earlier],
+        "from": _iso(earlier[0].when),
+        "to": _iso(earlier[-1].when),
+    }
+    return _alliance_finding("alliance_drop", latest, fired, items, summary, baseline=baseline)
 
 
 def alliance_drop_followed(
@@ -314,8 +301,7 @@ def alliance_drop_followed(
         now = latest.means.get(scope)
         back = now is not None and round(part["earlier"] - now, PLACES) <= margin
         parts[scope] = {"now": now, "earlier": part["earlier"], "back": back}
-    status = RECOVERED if all(p["back"] for p in parts.values()) else STILL_LOW
-    return status, {"response_id": latest.ref, "date": _iso(latest.when), "scopes": parts}
+    return _judged(parts, latest)
 
 
 def weak_spot(
@@ -343,20 +329,7 @@ def weak_spot(
         f"{_capital(described)} averaged below {limit:g} (item mean, 1–5; 3 is "
         '"fairly often") at this check-in.'
     )
-    return Finding(
-        rule="weak_spot",
-        subject="wai-sr",
-        key=f"response:{latest.ref}",
-        scopes=tuple(fired),
-        evidence={
-            "measure": "wai-sr",
-            "response_id": latest.ref,
-            "date": _iso(latest.when),
-            "scopes": fired,
-            "items": items,
-            "summary": summary,
-        },
-    )
+    return _alliance_finding("weak_spot", latest, fired, items, summary)
 
 
 def weak_spot_followed(
@@ -366,8 +339,7 @@ def weak_spot_followed(
     for scope, part in evidence["scopes"].items():
         now = latest.means.get(scope)
         parts[scope] = {"now": now, "back": now is not None and now >= part["threshold"]}
-    status = RECOVERED if all(p["back"] for p in parts.values()) else STILL_LOW
-    return status, {"response_id": latest.ref, "date": _iso(latest.when), "scopes": parts}
+    return _judged(parts, latest)
 
 
 def two_view_gap(
@@ -402,20 +374,7 @@ def two_view_gap(
     items.sort(key=lambda entry: (-entry["gap"], entry["item"]))
     names = _join([SCOPE_NAMES.get(scope, scope) for scope in fired])
     summary = f"The counselor expected higher ratings than the client gave on {names}."
-    return Finding(
-        rule="two_view_gap",
-        subject="wai-sr",
-        key=f"session:{pair.session}",
-        scopes=tuple(fired),
-        evidence={
-            "measure": "wai-sr",
-            "session_id": pair.session,
-            "date": _iso(pair.when),
-            "scopes": fired,
-            "items": items,
-            "summary": summary,
-        },
-    )
+    return _alliance_finding("two_view_gap", pair, fired, items, summary)
 
 
 def two_view_gap_followed(
@@ -427,8 +386,48 @@ def two_view_gap_followed(
         part = pair.means.get(scope)
         gap = None if part is None else part["difference"]
         parts[scope] = {"gap": gap, "back": gap is not None and round(gap, PLACES) < t["gap_mean"]}
+    return _judged(parts, pair)
+
+
+def _alliance_finding(
+    rule: str, observed: Rating | ViewPair, fired: dict, items: list, summary: str, **context
+) -> Finding:
+    """What an alliance rule found at one check-in (or one session's two views): the parts
+    that fired, the items behind them and the words for the counselor."""
+    return Finding(
+        rule=rule,
+        subject="wai-sr",
+        key=_observation_key(observed),
+        scopes=tuple(fired),
+        evidence={
+            "measure": "wai-sr",
+            **_observation_ids(observed),
+            "date": _iso(observed.when),
+            **context,
+            "scopes": fired,
+            "items": items,
+            "summary": summary,
+        },
+    )
+
+
+def _judged(parts: dict, observed: Rating | ViewPair) -> tuple[str, dict]:
+    """Recovered only when every part judged at this observation is back."""
     status = RECOVERED if all(p["back"] for p in parts.values()) else STILL_LOW
-    return status, {"session_id": pair.session, "date": _iso(pair.when), "scopes": parts}
+    return status, {**_observation_ids(observed), "date": _iso(observed.when), "scopes": parts}
+
+
+def _observation_ids(observed: Rating | ViewPair) -> dict[str, int]:
+    # Two views are judged per session; a client's check-in by its response.
+    if isinstance(observed, ViewPair):
+        return {"session_id": observed.session}
+    return {"response_id": observed.ref}
+
+
+def _observation_key(observed: Rating | ViewPair) -> str:
+    if isinstance(observed, ViewPair):
+        return f"session:{observed.session}"
+    return f"response:{observed.ref}"
 
 
 # --- One alert per alliance check-in ------------------------------------------------------
@@ -554,27 +553,14 @@ def reliable_deterioration(instrument: Instrument, history: Sequence[Measure]) -
     if change["reliable"] != "deteriorated":
         return None
     size = instrument.reliable_change.size
-    return Finding(
-        rule="reliable_deterioration",
-        subject=instrument.code,
-        key=f"response:{latest.ref}",
-        evidence={
-            "measure": instrument.code,
-            "response_id": latest.ref,
-            "date": _iso(latest.when),
-            "first": {"response_id": first.ref, "date": _iso(first.when), "total": first.total},
-            "latest": {"total": latest.total},
-            "change": change["change"],
-            "reliable_change_size": size,
-            "cutoff": instrument.caseness.cutoff,
-            "citation": instrument.reliable_change.citation,
-            "summary": (
-                f"{_short(instrument)} went from {_num(first.total)} at the first check-in to "
-                f"{_num(latest.total)}: {_num(abs(change['change']))} points worse, at least "
-                f"the {_num(size)} that counts as a reliable change on this questionnaire."
-            ),
-        },
+    summary = (
+        f"{_short(instrument)} went from {_num(first.total)} at the first check-in to "
+        f"{_num(latest.total)}: {_num(abs(change['change']))} points worse, at least "
+        f"the {_num(size)} that counts as a reliable change on this questionnaire."
     )
+    evidence = _outcome_evidence(instrument, first, latest, change, summary)
+    evidence["citation"] = instrument.reliable_change.citation
+    return Finding("reliable_deterioration", instrument.code, f"response:{latest.ref}", evidence)
 
 
 def still_worse(instrument: Instrument, first_total: float, total: float) -> bool:
@@ -587,8 +573,7 @@ def reliable_deterioration_followed(
     """The facts at a later check-in, in words true to the rule: whether the worsening from
     the start is still reliable, and where the total stands against the cut-off. The alert
     stays open either way until a review is recorded."""
-    first = evidence["first"]["total"]
-    change = classify_change(instrument, first, latest.total)
+    first, change = _since_start(instrument, evidence, latest)
     worse = change["reliable"] == "deteriorated"
     state = "still_worse" if worse else "eased"
     size = instrument.reliable_change.size
@@ -599,18 +584,9 @@ def reliable_deterioration_followed(
         verdict = "now a reliable improvement on the start"
     else:
         verdict = "no longer a reliable worsening"
-    return state, {
-        "response_id": latest.ref,
-        "date": _iso(latest.when),
-        "total": latest.total,
-        "change": change["change"],
-        "still_reliably_worse": worse,
-        "at_or_above_cutoff": change["in_clinical_range_last"],
-        "summary": (
-            f"{_short(instrument)} {_num(latest.total)} now, {_num(first)} at the start: "
-            f"{verdict}, {_cutoff_words(instrument, change['in_clinical_range_last'])}."
-        ),
-    }
+    return state, _outcome_followed(
+        instrument, first, latest, change, verdict, still_reliably_worse=worse
+    )
 
 
 def no_reliable_improvement(
@@ -636,55 +612,83 @@ def no_reliable_improvement(
     change = classify_change(instrument, first.total, latest.total)
     if not change["in_clinical_range_first"] or change["reliable"] != "no reliable change":
         return None
-    return Finding(
-        rule="no_reliable_improvement",
-        subject=instrument.code,
-        key=f"by-session:{by_session}",
-        evidence={
-            "measure": instrument.code,
-            "response_id": latest.ref,
-            "date": _iso(latest.when),
-            "first": {"response_id": first.ref, "date": _iso(first.when), "total": first.total},
-            "latest": {"total": latest.total},
-            "change": change["change"],
-            "attended_sessions": attended_sessions,
-            "by_session": by_session,
-            "reliable_change_size": instrument.reliable_change.size,
-            "cutoff": instrument.caseness.cutoff,
-            "summary": (
-                f"{_short(instrument)} {_num(first.total)} at the first check-in and "
-                f"{_num(latest.total)} now, after {attended_sessions} attended sessions: no "
-                f"reliable improvement ({_num(instrument.reliable_change.size)} points) yet. "
-                "A point to review the work together (our own marker, not a published norm)."
-            ),
-        },
+    summary = (
+        f"{_short(instrument)} {_num(first.total)} at the first check-in and "
+        f"{_num(latest.total)} now, after {attended_sessions} attended sessions: no "
+        f"reliable improvement ({_num(instrument.reliable_change.size)} points) yet. "
+        "A point to review the work together (our own marker, not a published norm)."
     )
+    evidence = _outcome_evidence(instrument, first, latest, change, summary)
+    evidence |= {"attended_sessions": attended_sessions, "by_session": by_session}
+    return Finding("no_reliable_improvement", instrument.code, f"by-session:{by_session}", evidence)
+
+
+def _outcome_evidence(
+    instrument: Instrument, first: Measure, latest: Measure, change: Mapping[str, Any], summary: str
+) -> dict:
+    """An outcome finding's evidence: the first and the latest check-in of the course of care,
+    the change between them and what counts as reliable on this questionnaire."""
+    return {
+        "measure": instrument.code,
+        "response_id": latest.ref,
+        "date": _iso(latest.when),
+        "first": {"response_id": first.ref, "date": _iso(first.when), "total": first.total},
+        "latest": {"total": latest.total},
+        "change": change["change"],
+        "reliable_change_size": instrument.reliable_change.size,
+        "cutoff": instrument.caseness.cutoff,
+        "summary": summary,
+    }
 
 
 def no_reliable_improvement_followed(
     instrument: Instrument, evidence: Mapping[str, Any], latest: Measure
 ) -> tuple[str, dict]:
-    first = evidence["first"]["total"]
-    change = classify_change(instrument, first, latest.total)
+    first, change = _since_start(instrument, evidence, latest)
     improved = change["reliable"] == "improved"
     state = "improved" if improved else "not_yet"
-    size = instrument.reliable_change.size
     if improved:
         verdict = "a reliable improvement now"
     elif change["reliable"] == "deteriorated":
         verdict = "a reliable worsening"
     else:
-        verdict = f"no reliable improvement yet ({_num(size)} points count)"
-    return state, {
+        verdict = (
+            f"no reliable improvement yet ({_num(instrument.reliable_change.size)} points count)"
+        )
+    return state, _outcome_followed(
+        instrument, first, latest, change, verdict, reliable_improvement=improved
+    )
+
+
+def _since_start(
+    instrument: Instrument, evidence: Mapping[str, Any], latest: Measure
+) -> tuple[float, dict]:
+    """The first total an outcome alert was raised on, and the change from it to `latest`."""
+    first = evidence["first"]["total"]
+    return first, classify_change(instrument, first, latest.total)
+
+
+def _outcome_followed(
+    instrument: Instrument,
+    first: float,
+    latest: Measure,
+    change: Mapping[str, Any],
+    verdict: str,
+    **judgement: bool,
+) -> dict:
+    """An outcome alert's facts at a later check-in: the rule's own judgement, where the total
+    stands against the start and against the cut-off."""
+    in_range = change["in_clinical_range_last"]
+    return {
         "response_id": latest.ref,
         "date": _iso(latest.when),
         "total": latest.total,
         "change": change["change"],
-        "reliable_improvement": improved,
-        "at_or_above_cutoff": change["in_clinical_range_last"],
+        **judgement,
+        "at_or_above_cutoff": in_range,
         "summary": (
             f"{_short(instrument)} {_num(latest.total)} now, {_num(first)} at the start: "
-            f"{verdict}, {_cutoff_words(instrument, change['in_clinical_range_last'])}."
+            f"{verdict}, {_cutoff_words(instrument, in_range)}."
         ),
     }
 
@@ -772,33 +776,27 @@ def _day(when: date | datetime) -> str:
 
 def tasks_off_track(logs: Sequence[TaskLogEntry], t: Mapping[str, Any]) -> Finding | None:
     """The last `in_a_row` task logs were each not done or rated a poor fit."""
-    count = int(t["in_a_row"])
-    recent = list(logs)[-count:]
-    if len(recent) < count or not all(_not_working(log, t) for log in recent):
+    recent = _last_in_a_row(logs, t, lambda log: _not_working(log, t))
+    if recent is None:
         return None
-    return Finding(
-        rule="tasks_off_track",
-        subject="tasks",
-        key="logs:" + ",".join(str(log.ref) for log in recent),
-        evidence={
-            "logs": [
-                {
-                    "log_id": log.ref,
-                    "task_id": log.task,
-                    "date": _iso(log.when),
-                    "status": log.status,
-                    "fit": log.fit,
-                }
-                for log in recent
-            ],
-            "poor_fit_at_most": t["poor_fit_at_most"],
-            "summary": (
-                f"The last {_count(count, 'task log')} "
-                f"{'were' if count > 1 else 'was'} not done or rated a poor fit "
-                f"(fit {t['poor_fit_at_most']} or lower on 1–5)."
-            ),
-        },
-    )
+    evidence = {
+        "logs": [
+            {
+                "log_id": log.ref,
+                "task_id": log.task,
+                "date": _iso(log.when),
+                "status": log.status,
+                "fit": log.fit,
+            }
+            for log in recent
+        ],
+        "poor_fit_at_most": t["poor_fit_at_most"],
+        "summary": (
+            f"{_the_last(len(recent), 'task log')} not done or rated a poor fit "
+            f"(fit {t['poor_fit_at_most']} or lower on 1–5)."
+        ),
+    }
+    return _run_finding("tasks_off_track", "tasks", "logs", [log.ref for log in recent], evidence)
 
 
 def tasks_off_track_followed(
@@ -815,25 +813,37 @@ def _not_working(log: TaskLogEntry, t: Mapping[str, Any]) -> bool:
 
 def sessions_missed(sessions: Sequence[SessionEntry], t: Mapping[str, Any]) -> Finding | None:
     """The last `in_a_row` sessions were each cancelled or missed."""
-    count = int(t["in_a_row"])
-    recent = list(sessions)[-count:]
-    if len(recent) < count or not all(s.attendance in MISSED for s in recent):
+    recent = _last_in_a_row(sessions, t, lambda session: session.attendance in MISSED)
+    if recent is None:
         return None
-    return Finding(
-        rule="sessions_missed",
-        subject="sessions",
-        key="sessions:" + ",".join(str(s.ref) for s in recent),
-        evidence={
-            "sessions": [
-                {"session_id": s.ref, "date": _iso(s.when), "attendance": s.attendance}
-                for s in recent
-            ],
-            "summary": (
-                f"The last {_count(count, 'session')} "
-                f"{'were' if count > 1 else 'was'} cancelled or missed."
-            ),
-        },
+    attendance = [
+        {"session_id": s.ref, "date": _iso(s.when), "attendance": s.attendance} for s in recent
+    ]
+    summary = f"{_the_last(len(recent), 'session')} cancelled or missed."
+    evidence = {"sessions": attendance, "summary": summary}
+    return _run_finding(
+        "sessions_missed", "sessions", "sessions", [s.ref for s in recent], evidence
     )
+
+
+def _last_in_a_row(entries: Sequence, t: Mapping[str, Any], off) -> list | None:
+    """The last `in_a_row` entries when each of them is off, else None (too few, or one is not)."""
+    count = int(t["in_a_row"])
+    recent = list(entries)[-count:]
+    if len(recent) < count or not all(off(entry) for entry in recent):
+        return None
+    return recent
+
+
+def _the_last(count: int, noun: str) -> str:
+    return f"The last {_count(count, noun)} {'were' if count > 1 else 'was'}"
+
+
+def _run_finding(
+    rule: str, subject: str, kind: str, refs: Sequence[int], evidence: dict
+) -> Finding:
+    # Keyed by the entries of the run: the same run is one finding, however often it is judged.
+    return Finding(rule, subject, f"{kind}:" + ",".join(str(ref) for ref in refs), evidence)
 
 
 def sessions_missed_followed(
@@ -864,17 +874,15 @@ def no_checkins(
     recent = closed[-count:]
     if len(recent) < count or any(window.answered for window in recent):
         return None
-    return Finding(
-        rule="no_checkins",
-        subject="checkins",
-        key="sessions:" + ",".join(str(w.session) for w in recent),
-        evidence={
-            "sessions": [{"session_id": w.session, "date": _iso(w.when)} for w in recent],
-            "summary": (
-                f"No check-in was answered after the last {_count(count, 'session')} "
-                "that asked for one."
-            ),
-        },
+    summary = (
+        f"No check-in was answered after the last {_count(count, 'session')} that asked for one."
+    )
+    evidence = {
+        "sessions": [{"session_id": w.session, "date": _iso(w.when)} for w in recent],
+        "summary": summary,
+    }
+    return _run_finding(
+        "no_checkins", "checkins", "sessions", [w.session for w in recent], evidence
     )
 
 
@@ -926,8 +934,7 @@ def client_voice_followed(
         if scope != TOTAL:
             back = back and now >= t["below_mean"]
         parts[scope] = {"now": now, "earlier": earlier, "back": back}
-    status = RECOVERED if all(p["back"] for p in parts.values()) else STILL_LOW
-    return status, {"response_id": latest.ref, "date": _iso(latest.when), "scopes": parts}
+    return _judged(parts, latest)
 
 
 # --- Helpers ------------------------------------------------------------------------------
