@@ -25,11 +25,11 @@ def compare_views(
     Raises ``ValueError`` when the forms are not a declared pair, and ``AnswerError`` when
     either set of answers does not fit its form.
     """
-    _check_pair(client_form, counselor_form)
-    return _compare(Scorer(client_form), client_answers, Scorer(counselor_form), counselor_answers)
+    return _compare(_scorers(client_form, counselor_form), client_answers, counselor_answers)
 
 
-def _check_pair(client_form: Instrument, counselor_form: Instrument) -> None:
+def _scorers(client_form: Instrument, counselor_form: Instrument) -> tuple[Scorer, Scorer]:
+    """A scorer for each form, once they are checked to be a declared pair."""
     if client_form.respondent != "client" or counselor_form.respondent != "counselor":
         raise ValueError(
             "the first form must be answered by the client, the second by the counselor"
@@ -39,14 +39,15 @@ def _check_pair(client_form: Instrument, counselor_form: Instrument) -> None:
         and client_form.pairs_with != counselor_form.code
     ):
         raise ValueError(f"{client_form.code} and {counselor_form.code} are not paired forms")
+    return Scorer(client_form), Scorer(counselor_form)
 
 
 def _compare(
-    client_scorer: Scorer,
+    scorers: tuple[Scorer, Scorer],
     client_answers: Mapping[str, Any],
-    counselor_scorer: Scorer,
     counselor_answers: Mapping[str, Any],
 ) -> dict[str, Any]:
+    client_scorer, counselor_scorer = scorers
     client = client_scorer.validate(client_answers)
     counselor = counselor_scorer.validate(counselor_answers)
     client_score = client_scorer.compute(list(client.values()))
@@ -78,11 +79,9 @@ def compare_series(
     ``pairs`` holds ``(key, client_answers, counselor_answers)``; each result carries its
     ``key``, in the order given. The forms are checked and their scorers built once.
     """
-    _check_pair(client_form, counselor_form)
-    client_scorer, counselor_scorer = Scorer(client_form), Scorer(counselor_form)
+    scorers = _scorers(client_form, counselor_form)
     return [
-        {"key": key, **_compare(client_scorer, client, counselor_scorer, counselor)}
-        for key, client, counselor in pairs
+        {"key": key, **_compare(scorers, client, counselor)} for key, client, counselor in pairs
     ]
 
 
