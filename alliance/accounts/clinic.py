@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Clinic, Role, User
 from alliance.audit import services as audit
-from alliance.errors import Invalid, NotAllowed, ServiceError, show_on_form
+from alliance.errors import Invalid, NotAllowed
+from alliance.posting import save_posted
 
 CRISIS_MAX = 2000
 
@@ -91,15 +92,15 @@ def clinic_settings(request):
     form = CrisisTextForm(request.POST or None, initial={"crisis_text": clinic.crisis_text})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                text = form.cleaned_data["crisis_text"]
-                set_crisis_text(clinic, user=request.user, text=text, request=request)
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, "The crisis text is saved.")
-                return redirect("clinic_settings")
+        saved, _ = save_posted(
+            form,
+            lambda data: set_crisis_text(
+                clinic, user=request.user, text=data["crisis_text"], request=request
+            ),
+        )
+        if saved:
+            messages.success(request, "The crisis text is saved.")
+            return redirect("clinic_settings")
         status = 422
     context = {"form": form, "clinic": clinic, "preview": with_phone_links(clinic.crisis_text)}
     return render(request, "accounts/clinic_settings.html", context, status=status)

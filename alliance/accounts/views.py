@@ -23,7 +23,7 @@ from alliance.accounts.forms import AssignForm, CodeForm, InviteStaffForm, SignI
 from alliance.accounts.models import Invitation, Role, User
 from alliance.audit import services as audit
 from alliance.care.models import Client
-from alliance.errors import ServiceError, show_on_form
+from alliance.posting import save_posted
 
 
 class SignInView(LoginView):
@@ -161,20 +161,19 @@ def people(request):
 @require_POST
 def invite_staff(request):
     form = InviteStaffForm(request.POST)
-    if form.is_valid():
-        try:
-            user = services.invite_staff(
-                request.user,
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                role=form.cleaned_data["role"],
-                request=request,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, f"Invitation sent to {user.email}.")
-            return redirect("people")
+    saved, user = save_posted(
+        form,
+        lambda data: services.invite_staff(
+            request.user,
+            email=data["email"],
+            name=data["name"],
+            role=data["role"],
+            request=request,
+        ),
+    )
+    if saved:
+        messages.success(request, f"Invitation sent to {user.email}.")
+        return redirect("people")
     return render(request, "accounts/invite_staff.html", {"form": form}, status=422)
 
 

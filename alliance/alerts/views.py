@@ -24,10 +24,11 @@ from alliance.alerts.models import CLOSED_STATUSES, SEVERITY_RANK, Alert, Concer
 from alliance.alerts.presenting import concern_of, suggestions, title
 from alliance.audit import services as audit
 from alliance.care.models import Client, Session
-from alliance.errors import ServiceError, show_on_form
+from alliance.errors import ServiceError
 from alliance.measures import services as measures
 from alliance.measures.instruments import ALLIANCE_FORM, PREDICTION_FORM, find, short_name
 from alliance.measures.lock import locked_sessions, shows_items_to
+from alliance.posting import save_posted
 
 STAFF = (Role.COUNSELOR, Role.SUPERVISOR, Role.ADMIN)
 INBOX_LIMIT = 300
@@ -155,27 +156,21 @@ def alert_repair(request, alert_id):
     if not actions.can_repair(request.user, alert):
         raise PermissionDenied("Only the client's counselor records a repair.")
     form = RepairForm(request.POST, rule=alert.rule)
-    if form.is_valid():
-        try:
-            actions.record_repair(
-                alert,
-                user=request.user,
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
+    saved, _ = save_posted(
+        form,
+        lambda data: actions.record_repair(
+            alert, user=request.user, kind=data["kind"], note=data["note"], request=request
+        ),
+    )
+    if saved:
+        if family(alert.rule) in (OUTCOME, RISK):
+            done = f"{ACTION_NOUNS[family(alert.rule)].capitalize()} recorded."
         else:
-            if family(alert.rule) in (OUTCOME, RISK):
-                done = f"{ACTION_NOUNS[family(alert.rule)].capitalize()} recorded."
-            else:
-                done = (
-                    f"Repair recorded. {alert.client.name}'s next check-in will show whether "
-                    "it held."
-                )
-            messages.success(request, done)
-            return redirect("alert_detail", alert_id=alert.pk)
+            done = (
+                f"Repair recorded. {alert.client.name}'s next check-in will show whether it held."
+            )
+        messages.success(request, done)
+        return redirect("alert_detail", alert_id=alert.pk)
     audit.record(request, "read", audit.for_object(alert, alert.client))
     context = _detail_context(request, alert, form)
     return render(request, "alerts/alert_detail.html", context, status=422)
@@ -270,25 +265,20 @@ def raise_concern(request):
     form = ConcernForm(request.POST or None, initial={"key": uuid.uuid4().hex})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.raise_concern(
-                    client,
-                    user=request.user,
-                    text=form.cleaned_data["text"],
-                    key=form.cleaned_data["key"],
-                    request=request,
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                first = comparison.first_name(client.counselor.name)
-                messages.success(
-                    request,
-                    f"Thank you for saying so. {first} will see this in their alerts, with your "
-                    "words if you wrote any.",
-                )
-                return redirect("client_home")
+        saved, _ = save_posted(
+            form,
+            lambda data: actions.raise_concern(
+                client, user=request.user, text=data["text"], key=data["key"], request=request
+            ),
+        )
+        if saved:
+            first = comparison.first_name(client.counselor.name)
+            messages.success(
+                request,
+                f"Thank you for saying so. {first} will see this in their alerts, with your "
+                "words if you wrote any.",
+            )
+            return redirect("client_home")
         status = 422
     concerns = list(Concern.objects.filter(client=client)[:20])
     audit.record(request, "read", audit.for_client(client), detail="concerns")
@@ -303,20 +293,19 @@ def alert_settings(request):
     form = SettingsForm(request.POST or None, saved=saved)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                thresholds.save_settings(
-                    clinic,
-                    user=request.user,
-                    thresholds=form.overrides(),
-                    show_comparison_to_clients=form.cleaned_data["show_comparison_to_clients"],
-                    request=request,
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, "Alert settings saved.")
-                return redirect("alert_settings")
+        saved, _ = save_posted(
+            form,
+            lambda data: thresholds.save_settings(
+                clinic,
+                user=request.user,
+                thresholds=form.overrides(),
+                show_comparison_to_clients=data["show_comparison_to_clients"],
+                request=request,
+            ),
+        )
+        if saved:
+            messages.success(request, "Alert settings saved.")
+            return redirect("alert_settings")
         status = 422
     return render(request, "alerts/settings.html", {"form": form}, status=status)
 
