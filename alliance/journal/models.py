@@ -4,6 +4,7 @@ from django.utils import timezone
 from alliance.accounts.privacy import Audience, DataKind, Sees, audience_of, register
 from alliance.care.models import Client, Session
 from alliance.crypto import EncryptedTextField
+from alliance.records import key_once, kind_known
 
 MAX_TEXT_LENGTH = 10_000
 
@@ -82,14 +83,8 @@ class JournalEntry(models.Model):
             models.Index(fields=["client", "shared", "kind"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=Kind.values), name="journal_entry_kind_known"
-            ),
-            models.UniqueConstraint(
-                fields=["client", "idempotency_key"],
-                condition=~models.Q(idempotency_key=""),
-                name="journal_entry_key_once",
-            ),
+            kind_known(Kind, name="journal_entry_kind_known"),
+            key_once("client", name="journal_entry_key_once"),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.care.models import Client, Session
+from alliance.records import changed_by
 
 # Every attended session, the first included: "after every session" for the alliance forms,
 # "at the first session and every session" for the outcome measures.
@@ -19,9 +20,7 @@ class CheckInSchedule(models.Model):
 
     client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="checkin_schedule")
     intervals = models.JSONField(default=dict)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    updated_by = changed_by()
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
@@ -135,9 +134,7 @@ class ComparisonChoice(models.Model):
         Client, on_delete=models.CASCADE, related_name="comparison_choice"
     )
     show_items_to_client = models.BooleanField(default=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    updated_by = changed_by()
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from alliance.accounts.privacy import Audience, DataKind, Sees, register
 from alliance.care.models import Client, Session
 from alliance.crypto import EncryptedTextField
+from alliance.records import key_once, kind_known
 
 MAX_TEXT_LENGTH = 20_000
 
@@ -14,45 +15,52 @@ class NoteKind(models.TextChoices):
     PSYCHOTHERAPY = "psychotherapy", "Psychotherapy note"
 
 
-PROGRESS_NOTES = register(
-    DataKind(
-        key="progress_notes",
-        model="notes.Note",
-        title="Your counselor's progress notes",
-        description=(
-            "Short notes your counselor writes about each session, part of the clinic's "
-            "record of your care. They are not shown to you in Alliance."
-        ),
-        sees={
-            Audience.YOU: Sees.NOTHING,
-            Audience.COUNSELOR: Sees.ALL,
-            Audience.CLINIC: Sees.ALL,
-        },
-        writers=frozenset({Audience.COUNSELOR}),
-        scope=models.Q(kind=NoteKind.PROGRESS),
-        order=20,
+def note_kind(kind: NoteKind, *, key, title, description, counselor, clinic, order) -> DataKind:
+    """Each kind of note is written by the client's counselor alone and never shown to the
+    client; what differs is who else reads it (`counselor`, `clinic`: a `Sees`)."""
+    return register(
+        DataKind(
+            key=key,
+            model="notes.Note",
+            title=title,
+            description=description,
+            sees={
+                Audience.YOU: Sees.NOTHING,
+                Audience.COUNSELOR: counselor,
+                Audience.CLINIC: clinic,
+            },
+            writers=frozenset({Audience.COUNSELOR}),
+            scope=models.Q(kind=kind),
+            order=order,
+        )
     )
+
+
+PROGRESS_NOTES = note_kind(
+    NoteKind.PROGRESS,
+    key="progress_notes",
+    title="Your counselor's progress notes",
+    description=(
+        "Short notes your counselor writes about each session, part of the clinic's "
+        "record of your care. They are not shown to you in Alliance."
+    ),
+    counselor=Sees.ALL,
+    clinic=Sees.ALL,
+    order=20,
 )
 
-PSYCHOTHERAPY_NOTES = register(
-    DataKind(
-        key="psychotherapy_notes",
-        model="notes.Note",
-        title="Your counselor's psychotherapy notes",
-        description=(
-            "Your counselor's own working notes. Only the counselor who wrote a note can read "
-            "it: a new counselor does not see an earlier counselor's notes, and they are left "
-            "out of every export and report."
-        ),
-        sees={
-            Audience.YOU: Sees.NOTHING,
-            Audience.COUNSELOR: Sees.OWN,
-            Audience.CLINIC: Sees.NOTHING,
-        },
-        writers=frozenset({Audience.COUNSELOR}),
-        scope=models.Q(kind=NoteKind.PSYCHOTHERAPY),
-        order=30,
-    )
+PSYCHOTHERAPY_NOTES = note_kind(
+    NoteKind.PSYCHOTHERAPY,
+    key="psychotherapy_notes",
+    title="Your counselor's psychotherapy notes",
+    description=(
+        "Your counselor's own working notes. Only the counselor who wrote a note can read "
+        "it: a new counselor does not see an earlier counselor's notes, and they are left "
+        "out of every export and report."
+    ),
+    counselor=Sees.OWN,
+    clinic=Sees.NOTHING,
+    order=30,
 )
 
 KINDS = {NoteKind.PROGRESS: PROGRESS_NOTES, NoteKind.PSYCHOTHERAPY: PSYCHOTHERAPY_NOTES}
@@ -91,14 +99,8 @@ class Note(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["client", "kind", "-created_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=NoteKind.values), name="notes_note_kind_known"
-            ),
-            models.UniqueConstraint(
-                fields=["author", "idempotency_key"],
-                condition=~models.Q(idempotency_key=""),
-                name="notes_note_key_once",
-            ),
+            kind_known(NoteKind, name="notes_note_kind_known"),
+            key_once("author", name="notes_note_key_once"),
         ]
 
     def __str__(self):
