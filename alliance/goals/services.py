@@ -171,16 +171,7 @@ def edit_goal(user, goal: Goal, version: int, *, request=None, at=None, **fields
             current.values.set(values)
         return []
 
-    return agreement.revise(
-        user,
-        goal,
-        version,
-        changes,
-        apply=link_values,
-        version_fields={"kind": VersionKind.EDITED},
-        request=request,
-        at=at,
-    )
+    return _revise(user, goal, version, changes, link_values, VersionKind.EDITED, request, at)
 
 
 # Agreeing to a goal is the mechanism's; what follows for a goal is `Goal.on_agreed`.
@@ -255,13 +246,19 @@ def set_scale(
 
     if version is None:
         version = Goal.objects.filter(pk=goal.pk).values_list("version", flat=True).get()
+    return _revise(user, goal, version, changes, write_levels, VersionKind.SCALE, request, at)
+
+
+def _revise(user, goal: Goal, version, changes, apply, kind, request, at):
+    """A new version of the goal through the shared agreement rules, marked with the kind of
+    change (a rewrite of its words or of its scale) that the history shows."""
     return agreement.revise(
         user,
         goal,
         version,
         changes,
-        apply=write_levels,
-        version_fields={"kind": VersionKind.SCALE},
+        apply=apply,
+        version_fields={"kind": kind},
         request=request,
         at=at,
     )

@@ -40,6 +40,7 @@ from alliance.goals.models import (
     Value,
     level_label,
 )
+from alliance.posting import save_posted
 
 # Agreeing to a goal, proposing to close it and answering that: `goal_agree`, `goal_close`,
 # `goal_close_answer`.
@@ -292,16 +293,13 @@ def value_list(request, client_id):
     if request.method == "POST":
         if side != Side.CLIENT:
             raise Http404("Not found")
-        if form.is_valid():
-            try:
-                value = services.add_value(
-                    request.user, client, form.cleaned_data["text"], request=request
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, f"Added “{value.text}”.")
-                return redirect("value_list", client_id=client.pk)
+        saved, value = save_posted(
+            form,
+            lambda data: services.add_value(request.user, client, data["text"], request=request),
+        )
+        if saved:
+            messages.success(request, f"Added “{value.text}”.")
+            return redirect("value_list", client_id=client.pk)
         status = 422
     values = list(Value.objects.filter(client=client).prefetch_related("goals"))
     audit.record(request, "list", targets(client, *values) or audit.for_client(client))
@@ -324,16 +322,13 @@ def value_edit(request, value_id):
     form = ValueForm(agreement.posted(request), initial={"text": value.text})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.rename_value(
-                    request.user, value, form.cleaned_data["text"], request=request
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, "Saved.")
-                return redirect("value_list", client_id=value.client_id)
+        saved, _ = save_posted(
+            form,
+            lambda data: services.rename_value(request.user, value, data["text"], request=request),
+        )
+        if saved:
+            messages.success(request, "Saved.")
+            return redirect("value_list", client_id=value.client_id)
         status = 422
     audit.record(request, "read", targets(value.client, value))
     context = {"client": value.client, "value": value, "form": form}
