@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic, Role
+from alliance.records import changed_by
 
 
 class ClientQuerySet(models.QuerySet):
@@ -24,13 +25,9 @@ class ClientQuerySet(models.QuerySet):
 
     def writable_by(self, user):
         """Clients and their own counselor write to a client's record; clinic-wide roles read."""
-        if not user.is_authenticated or not user.is_active:
+        if user.is_authenticated and user.role in {Role.SUPERVISOR, Role.ADMIN}:
             return self.none()
-        if user.role == Role.CLIENT:
-            return self.filter(user=user)
-        if user.role == Role.COUNSELOR:
-            return self.filter(counselor=user, clinic_id=user.clinic_id)
-        return self.none()
+        return self.visible_to(user)
 
 
 class Side(models.TextChoices):
@@ -99,13 +96,7 @@ class Assignment(models.Model):
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assignments_made",
-    )
+    assigned_by = changed_by("assignments_made")
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -145,13 +136,7 @@ class Session(models.Model):
     date = models.DateField()
     attendance = models.CharField(max_length=10, choices=Attendance.choices)
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="sessions_recorded",
-    )
+    recorded_by = changed_by("sessions_recorded")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = SessionQuerySet.as_manager()

@@ -5,10 +5,10 @@ import datetime
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from alliance.audit import services as audit
 from alliance.care import services
 from alliance.care.api import visible_client
 from alliance.care.models import Attendance, Session
+from alliance.listing import client_page, page_of
 
 router = Router(tags=["sessions"])
 
@@ -31,21 +31,7 @@ class SessionOut(Schema):
     created_at: datetime.datetime
 
 
-class SessionList(Schema):
-    items: list[SessionOut]
-    count: int
-
-
-def session_out(session: Session) -> dict:
-    return {
-        "id": session.pk,
-        "client_id": session.client_id,
-        "counselor_id": session.counselor_id,
-        "date": session.date,
-        "attendance": session.attendance,
-        "duration_minutes": session.duration_minutes,
-        "created_at": session.created_at,
-    }
+SessionList = page_of(SessionOut, "SessionList")
 
 
 @router.get("/clients/{client_id}/sessions", response=SessionList, summary="A client's sessions")
@@ -58,11 +44,7 @@ def list_sessions(
     """Most recent first. Seen by the client, their counselor and the clinic's supervisors."""
     client = visible_client(request, client_id)
     sessions = Session.objects.filter(client=client)
-    count = sessions.count()
-    items = list(sessions[offset : offset + limit])
-    targets = [audit.for_object(s, client) for s in items] or [audit.for_client(client)]
-    audit.record(request, "list", targets)
-    return {"items": [session_out(s) for s in items], "count": count}
+    return client_page(request, client, sessions, limit=limit, offset=offset)
 
 
 @router.post(
@@ -81,4 +63,4 @@ def create_session(request, client_id: int, payload: SessionIn):
         duration_minutes=payload.duration_minutes,
         request=request,
     )
-    return Status(201, session_out(session))
+    return Status(201, session)

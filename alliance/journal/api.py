@@ -12,6 +12,7 @@ from alliance.care.api import visible_client
 from alliance.errors import Invalid
 from alliance.journal import services
 from alliance.journal.models import JOURNAL, MAX_TEXT_LENGTH, JournalEntry, Kind
+from alliance.listing import client_page, page_of
 from alliance.schemas import Detail
 
 router = Router(tags=["journal"])
@@ -44,24 +45,7 @@ class EntryOut(Schema):
     updated_at: datetime
 
 
-class EntryList(Schema):
-    items: list[EntryOut]
-    count: int
-
-
-def entry_out(entry: JournalEntry) -> dict:
-    return {
-        "id": entry.pk,
-        "client_id": entry.client_id,
-        "kind": entry.kind,
-        "kind_label": entry.get_kind_display(),
-        "text": entry.text,
-        "shared": entry.shared,
-        "shared_at": entry.shared_at,
-        "session_id": entry.session_id,
-        "created_at": entry.created_at,
-        "updated_at": entry.updated_at,
-    }
+EntryList = page_of(EntryOut, "EntryList")
 
 
 def visible_entry(request, entry_id: int) -> JournalEntry:
@@ -95,7 +79,7 @@ def create_entry(
         key=idempotency_key,
         request=request,
     )
-    return Status(201, entry_out(entry))
+    return Status(201, entry)
 
 
 @router.get(
@@ -122,18 +106,22 @@ def list_entries(
     entries = JournalEntry.objects.visible_to(request.user).filter(client=client)
     if kind is not None:
         entries = entries.filter(kind=kind)
-    count = entries.count()
-    items = list(entries[offset : offset + limit])
-    targets = [services.target(e, client) for e in items] or [audit.for_client(client)]
-    audit.record(request, "list", targets, detail="journal")
-    return {"items": [entry_out(e) for e in items], "count": count}
+    return client_page(
+        request,
+        client,
+        entries,
+        limit=limit,
+        offset=offset,
+        target=services.target,
+        detail="journal",
+    )
 
 
 @router.get("/journal/{entry_id}", response=EntryOut, summary="One journal entry")
 def get_entry(request, entry_id: int):
     entry = visible_entry(request, entry_id)
     audit.record(request, "read", services.target(entry, entry.client))
-    return entry_out(entry)
+    return entry
 
 
 @router.patch(
@@ -154,7 +142,7 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
         shared=payload.shared,
         request=request,
     )
-    return entry_out(entry)
+    return entry
 
 
 @router.delete(

@@ -89,3 +89,7 @@ class JournalEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.created_at:%Y-%m-%d}"
+
+    @property
+    def kind_label(self) -> str:
+        return self.get_kind_display()

@@ -2,16 +2,17 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.audit import services as audit
 from alliance.care.models import Attendance, Client, Session
-from alliance.errors import Invalid, NotAllowed
+from alliance.cleaning import clean_choice, clean_key, clean_writing
+from alliance.errors import NotAllowed
 from alliance.journal.models import JOURNAL, MAX_TEXT_LENGTH, JournalEntry, Kind
+from alliance.once import store_once
 
-MAX_KEY_LENGTH = 255
 OBJECT_TYPE = "JournalEntry"
 
 
@@ -21,38 +22,17 @@ def target(entry: JournalEntry, client: Client) -> audit.Target:
 
 def clean_text(text) -> str:
     """The rules for entry text, shared by the page and the API."""
-    if not isinstance(text, str):
-        raise Invalid("Write the entry as text.", field="text")
-    text = text.strip()
-    if not text:
-        raise Invalid("Write something before saving.", field="text")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise Invalid(
-            f"An entry can be at most {MAX_TEXT_LENGTH:,} characters; this one has {len(text):,}.",
-            field="text",
-        )
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise Invalid("The text contains characters that cannot be stored.", field="text")
-    return text
+    return clean_writing(
+        text,
+        max_length=MAX_TEXT_LENGTH,
+        as_text="Write the entry as text.",
+        empty="Write something before saving.",
+        one="An entry",
+    )
 
 
 def clean_kind(kind) -> str:
-    if kind not in Kind.values:
-        raise Invalid(f"Choose one of: {', '.join(Kind.values)}.", field="kind")
-    return kind
-
-
-def clean_key(key: str | None) -> str:
-    if key is None or key == "":
-        return ""
-    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise Invalid(
-            f"The idempotency key must be 1 to {MAX_KEY_LENGTH} printable characters.",
-            field="idempotency_key",
-        )
-    return key
+    return clean_choice(kind, Kind, field="kind")
 
 
 def check_writer(client: Client, *, user: User) -> None:
@@ -126,50 +106,38 @@ def write_entry(
     text = clean_text(text)
     key = clean_key(key)
     shared = bool(shared)
-    if key:
-        earlier = client.journal_entries.filter(idempotency_key=key).first()
-        if earlier is not None:
-            return _repeat(earlier, kind=kind, text=text, shared=shared), False
-    now = timezone.now()
-    session = last_attended_session(client) if kind == Kind.GRATITUDE else None
-    entry = JournalEntry(
-        client=client,
-        kind=kind,
-        text=text,
-        shared=shared,
-        shared_at=now if shared else None,
-        session=session,
-        idempotency_key=key,
-        created_at=now,
-        updated_at=now,
-    )
-    try:
-        with transaction.atomic():
-            entry.save()
-            audit.record(
-                request,
-                "create",
-                target(entry, client),
-                actor=user,
-                detail="shared" if shared else "private",
-            )
-    except IntegrityError:
-        # The same key twice at once: the other request stored it.
-        earlier = client.journal_entries.filter(idempotency_key=key).first() if key else None
-        if earlier is None:
-            raise
-        return _repeat(earlier, kind=kind, text=text, shared=shared), False
-    return entry, True
 
-
-def _repeat(earlier: JournalEntry, *, kind: str, text: str, shared: bool) -> JournalEntry:
-    if earlier.kind != kind or earlier.text != text or earlier.shared != shared:
-        raise Invalid(
-            "This idempotency key was already used for a different entry; send a new key "
-            "for a new entry.",
-            field="idempotency_key",
+    def store() -> JournalEntry:
+        now = timezone.now()
+        session = last_attended_session(client) if kind == Kind.GRATITUDE else None
+        entry = JournalEntry.objects.create(
+            client=client,
+            kind=kind,
+            text=text,
+            shared=shared,
+            shared_at=now if shared else None,
+            session=session,
+            idempotency_key=key,
+            created_at=now,
+            updated_at=now,
         )
-    return earlier
+        audit.record(
+            request,
+            "create",
+            target(entry, client),
+            actor=user,
+            detail="shared" if shared else "private",
+        )
+        return entry
+
+    return store_once(
+        key,
+        earlier=lambda: client.journal_entries.filter(idempotency_key=key).first(),
+        same=lambda e: e.kind == kind and e.text == text and e.shared == shared,
+        store=store,
+        different="This idempotency key was already used for a different entry; send a new key "
+        "for a new entry.",
+    )
 
 
 def update_entry(

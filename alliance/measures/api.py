@@ -7,10 +7,9 @@ from typing import Any
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
-from alliance.audit import services as audit
 from alliance.care.api import visible_client
-from alliance.care.models import Session
 from alliance.errors import Invalid
+from alliance.listing import client_page, page_of, session_named
 from alliance.measures import services
 from alliance.measures.instruments import all_instruments, find
 from alliance.measures.models import Response
@@ -81,9 +80,7 @@ class SubmittedOut(ResponseOut):
     )
 
 
-class ResponseList(Schema):
-    items: list[ResponseOut]
-    count: int
+ResponseList = page_of(ResponseOut, "ResponseList")
 
 
 def response_out(response: Response) -> dict:
@@ -159,11 +156,7 @@ def list_responses(
     responses = Response.objects.visible_to(request.user).filter(client=client)
     if instrument:
         responses = responses.filter(instrument=instrument)
-    count = responses.count()
-    items = list(responses[offset : offset + limit])
-    targets = [audit.for_object(r, client) for r in items] or [audit.for_client(client)]
-    audit.record(request, "list", targets)
-    return {"items": [response_out(r) for r in items], "count": count}
+    return client_page(request, client, responses, limit=limit, offset=offset, shape=response_out)
 
 
 @router.post(
@@ -196,11 +189,7 @@ def create_response(
     # Whether the caller answers this form at all comes first: a 403 says so before any 422
     # about the session or the answers could.
     services.check_respondent(client, user=request.user, instrument=instrument)
-    session = None
-    if payload.session_id is not None:
-        session = Session.objects.filter(client=client, pk=payload.session_id).first()
-        if session is None:
-            raise Invalid("No session with this id in this client's record.", field="session_id")
+    session = session_named(client, payload.session_id)
     response, _ = services.submit_response(
         client,
         user=request.user,

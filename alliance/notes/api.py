@@ -7,8 +7,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from alliance.care.api import PersonOut, visible_client
-from alliance.care.models import Session
-from alliance.errors import Invalid
+from alliance.listing import client_page, page_of, session_named
 from alliance.notes import services
 from alliance.notes.models import KINDS, MAX_TEXT_LENGTH, Note, NoteKind
 from alliance.schemas import Detail
@@ -34,21 +33,7 @@ class NoteOut(Schema):
     created_at: datetime
 
 
-class NoteList(Schema):
-    items: list[NoteOut]
-    count: int
-
-
-def note_out(note: Note) -> dict:
-    return {
-        "id": note.pk,
-        "client_id": note.client_id,
-        "kind": note.kind,
-        "author": {"id": note.author_id, "name": note.author.name},
-        "session_id": note.session_id,
-        "text": note.text,
-        "created_at": note.created_at,
-    }
+NoteList = page_of(NoteOut, "NoteList")
 
 
 @router.post(
@@ -70,21 +55,16 @@ def create_note(
     client = visible_client(request, client_id)
     # Who may write comes first: a 403 says so before any 422 about the session could.
     services.check_writer(client, user=request.user, kind=payload.kind)
-    session = None
-    if payload.session_id is not None:
-        session = Session.objects.filter(client=client, pk=payload.session_id).first()
-        if session is None:
-            raise Invalid("No session with this id in this client's record.", field="session_id")
     note, _ = services.write_note(
         client,
         user=request.user,
         kind=payload.kind,
         text=payload.text,
-        session=session,
+        session=session_named(client, payload.session_id),
         key=idempotency_key,
         request=request,
     )
-    return Status(201, note_out(note))
+    return Status(201, note)
 
 
 @router.get(
@@ -112,7 +92,12 @@ def list_notes(
     notes = Note.objects.visible_to(request.user).filter(client=client).select_related("author")
     if kind is not None:
         notes = notes.filter(kind=kind)
-    count = notes.count()
-    items = list(notes[offset : offset + limit])
-    services.record_reads(request, notes=items, client=client, action="list")
-    return {"items": [note_out(n) for n in items], "count": count}
+    return client_page(
+        request,
+        client,
+        notes,
+        limit=limit,
+        offset=offset,
+        target=services.target,
+        detail="notes",
+    )
