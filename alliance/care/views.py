@@ -9,7 +9,7 @@ from alliance.accounts.forms import InviteClientForm
 from alliance.accounts.models import Role
 from alliance.audit import services as audit
 from alliance.care.models import Client
-from alliance.errors import ServiceError, show_on_form
+from alliance.posting import save_posted
 
 
 @login_required
@@ -28,20 +28,19 @@ def invite_client(request):
     form = InviteClientForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                client = people.invite_client(
-                    request.user,
-                    email=form.cleaned_data["email"],
-                    name=form.cleaned_data["name"],
-                    counselor=form.cleaned_data.get("counselor"),
-                    request=request,
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, f"Invitation sent to {client.email}.")
-                return redirect("client_detail", client_id=client.pk)
+        saved, client = save_posted(
+            form,
+            lambda data: people.invite_client(
+                request.user,
+                email=data["email"],
+                name=data["name"],
+                counselor=data.get("counselor"),
+                request=request,
+            ),
+        )
+        if saved:
+            messages.success(request, f"Invitation sent to {client.email}.")
+            return redirect("client_detail", client_id=client.pk)
         status = 422
     return render(request, "care/invite_client.html", {"form": form}, status=status)
 

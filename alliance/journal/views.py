@@ -15,10 +15,11 @@ from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Role, User
 from alliance.audit import services as audit
 from alliance.care.models import Client
-from alliance.errors import ServiceError, show_on_form
 from alliance.journal import services
 from alliance.journal.forms import EntryEditForm, EntryForm, kind_choices_with_help
 from alliance.journal.models import JOURNAL, JournalEntry, Kind
+from alliance.listing import record_shown
+from alliance.posting import save_posted
 
 PER_PAGE = 20
 
@@ -33,8 +34,7 @@ def own_entry(request, entry_id) -> JournalEntry:
 
 
 def shown(request, entries, client, action="list", detail="journal"):
-    targets = [services.target(e, client) for e in entries] or [audit.for_client(client)]
-    audit.record(request, action, targets, detail=detail)
+    record_shown(request, client, entries, target=services.target, action=action, detail=detail)
 
 
 @role_required(Role.CLIENT)
@@ -46,26 +46,24 @@ def journal(request):
     form = EntryForm(request.POST or None, initial=initial, counselor_name=client.counselor.name)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                entry, _ = services.write_entry(
-                    client,
-                    user=request.user,
-                    kind=data["kind"],
-                    text=data["text"],
-                    shared=data["shared"],
-                    key=data["key"],
-                    request=request,
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
+        saved, entry = save_posted(
+            form,
+            lambda data: services.write_entry(
+                client,
+                user=request.user,
+                kind=data["kind"],
+                text=data["text"],
+                shared=data["shared"],
+                key=data["key"],
+                request=request,
+            )[0],
+        )
+        if saved:
+            if entry.shared:
+                messages.success(request, f"Saved and shared with {client.counselor.name}.")
             else:
-                if entry.shared:
-                    messages.success(request, f"Saved and shared with {client.counselor.name}.")
-                else:
-                    messages.success(request, "Saved. Only you can see it.")
-                return redirect("journal")
+                messages.success(request, "Saved. Only you can see it.")
+            return redirect("journal")
         status = 422
     show = request.GET.get("show") if request.GET.get("show") in Kind.values else ""
     entries = JournalEntry.objects.visible_to(request.user).filter(client=client)
@@ -93,20 +91,15 @@ def journal_entry(request, entry_id):
     form = EntryEditForm(request.POST or None, initial={"kind": entry.kind, "text": entry.text})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.update_entry(
-                    entry,
-                    user=request.user,
-                    kind=form.cleaned_data["kind"],
-                    text=form.cleaned_data["text"],
-                    request=request,
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, "Entry saved.")
-                return redirect("journal_entry", entry_id=entry.pk)
+        saved, _ = save_posted(
+            form,
+            lambda data: services.update_entry(
+                entry, user=request.user, kind=data["kind"], text=data["text"], request=request
+            ),
+        )
+        if saved:
+            messages.success(request, "Entry saved.")
+            return redirect("journal_entry", entry_id=entry.pk)
         status = 422
     else:
         audit.record(request, "read", services.target(entry, client))

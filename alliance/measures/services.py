@@ -33,6 +33,14 @@ MAX_KEY_LENGTH = 255
 # "every Nth session" choices offered to counselors; 0 means the form is not asked for.
 INTERVAL_CHOICES = (1, 2, 3, 4, 6, 8, 12, 0)
 
+# What a client or counselor who sends the other side's form is told.
+OTHER_SIDES_FORM = {
+    CLIENT: "is answered by the counselor; "
+    "clients answer their own forms (for example phq9, gad7, wai-sr).",
+    COUNSELOR: "is answered by the client; "
+    "counselors answer counselor forms (for example wai-sr-predicted).",
+}
+
 
 def check_respondent(client: Client, *, user: User, instrument: Instrument) -> None:
     """Raise `NotAllowed` unless `user` answers `instrument` for `client`.
@@ -41,25 +49,16 @@ def check_respondent(client: Client, *, user: User, instrument: Instrument) -> N
     client is in their own record and a counselor in one of their own clients'.
     """
     if user.role == Role.CLIENT and client.is_own_record(user):
-        if instrument.respondent != CLIENT:
-            raise NotAllowed(
-                f"{instrument.code} is answered by the counselor; "
-                "clients answer their own forms (for example phq9, gad7, wai-sr).",
-                field="instrument",
-            )
-        return
-    if user.role == Role.COUNSELOR and client.is_own_counselor(user):
-        if instrument.respondent != COUNSELOR:
-            raise NotAllowed(
-                f"{instrument.code} is answered by the client; "
-                "counselors answer counselor forms (for example wai-sr-predicted).",
-                field="instrument",
-            )
-        return
-    raise NotAllowed(
-        "Supervisors and administrators read check-ins but do not answer them; "
-        "the client and their counselor do."
-    )
+        side = CLIENT
+    elif user.role == Role.COUNSELOR and client.is_own_counselor(user):
+        side = COUNSELOR
+    else:
+        raise NotAllowed(
+            "Supervisors and administrators read check-ins but do not answer them; "
+            "the client and their counselor do."
+        )
+    if instrument.respondent != side:
+        raise NotAllowed(f"{instrument.code} {OTHER_SIDES_FORM[side]}", field="instrument")
 
 
 def check_session(client: Client, *, session: Session | None) -> None:

@@ -25,6 +25,7 @@ from alliance.measures.instruments import (
 )
 from alliance.measures.lock import shows_items_to
 from alliance.measures.models import Response
+from alliance.posting import save_posted
 
 HISTORY_LIMIT = 500
 
@@ -162,15 +163,19 @@ def response_page(request, client: Client, response: Response, template: str, fo
     return render(request, template, context)
 
 
-@role_required(Role.CLIENT)
-def client_response(request, response_id):
-    client = own_record(request)
-    response = get_visible_or_404(
+def visible_response(request, client: Client, response_id) -> Response:
+    return get_visible_or_404(
         Response.objects.visible_to(request.user)
         .filter(client=client)
         .select_related("session", "respondent"),
         response_id,
     )
+
+
+@role_required(Role.CLIENT)
+def client_response(request, response_id):
+    client = own_record(request)
+    response = visible_response(request, client, response_id)
     return response_page(request, client, response, "measures/client_response.html", True)
 
 
@@ -180,12 +185,7 @@ def response_detail(request, client_id, response_id):
         Client.objects.visible_to(request.user).select_related("user", "counselor", "clinic"),
         client_id,
     )
-    response = get_visible_or_404(
-        Response.objects.visible_to(request.user)
-        .filter(client=client)
-        .select_related("session", "respondent"),
-        response_id,
-    )
+    response = visible_response(request, client, response_id)
     return response_page(request, client, response, "measures/response_detail.html", False)
 
 
@@ -228,16 +228,15 @@ def checkin_schedule(request, client_id):
     form = ScheduleForm(request.POST or None, schedule=schedule)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.set_schedule(
-                    client, user=request.user, intervals=form.intervals(), request=request
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, f"Check-ins for {client.name} updated.")
-                return redirect("client_detail", client_id=client.pk)
+        saved, _ = save_posted(
+            form,
+            lambda data: services.set_schedule(
+                client, user=request.user, intervals=form.intervals(), request=request
+            ),
+        )
+        if saved:
+            messages.success(request, f"Check-ins for {client.name} updated.")
+            return redirect("client_detail", client_id=client.pk)
         status = 422
     else:
         audit.record(request, "read", audit.for_client(client), detail="check-in schedule")

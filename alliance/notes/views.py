@@ -14,9 +14,10 @@ from alliance.access import get_visible_or_404
 from alliance.accounts.decorators import role_required
 from alliance.accounts.models import Role
 from alliance.care.models import Client
-from alliance.errors import ServiceError, show_on_form
+from alliance.errors import ServiceError
 from alliance.notes import services
 from alliance.notes.models import KINDS, MAX_TEXT_LENGTH, Note, NoteKind
+from alliance.posting import save_posted
 
 PER_PAGE = 20
 SESSIONS_OFFERED = 100
@@ -93,23 +94,21 @@ def client_notes(request, client_id):
     form = NoteForm(request.POST or None, client=client) if can_write else None
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                note, _ = services.write_note(
-                    client,
-                    user=user,
-                    kind=data["kind"],
-                    text=data["text"],
-                    session=data["session"],
-                    key=data["key"],
-                    request=request,
-                )
-            except ServiceError as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, f"{note.get_kind_display()} saved.")
-                return redirect("client_notes", client_id=client.pk)
+        saved, note = save_posted(
+            form,
+            lambda data: services.write_note(
+                client,
+                user=user,
+                kind=data["kind"],
+                text=data["text"],
+                session=data["session"],
+                key=data["key"],
+                request=request,
+            )[0],
+        )
+        if saved:
+            messages.success(request, f"{note.get_kind_display()} saved.")
+            return redirect("client_notes", client_id=client.pk)
         status = 422
     notes = Note.objects.visible_to(user).filter(client=client).select_related("author", "session")
     progress = Paginator(notes.filter(kind=NoteKind.PROGRESS), PER_PAGE).get_page(
