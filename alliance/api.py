@@ -141,19 +141,23 @@ def _register_routers():
     from alliance.reports.api import router as reports_router
     from alliance.reports.clinic_api import router as clinic_router
 
-    api.add_router("/", accounts_router)
-    api.add_router("/", clinic_settings_router)
-    api.add_router("/", care_router)
-    api.add_router("/", goals_router)
-    api.add_router("/", homework_router)
-    api.add_router("/", sessions_router)
-    api.add_router("/", measures_router)
-    api.add_router("/", alerts_router)
-    api.add_router("/", journal_router)
-    api.add_router("/", notes_router)
-    api.add_router("/", reports_router)
-    api.add_router("/", clinic_router)
-    api.add_router("/", interop_router)
+    # Mounted in this order: the schema lists their operations in it.
+    for router in (
+        accounts_router,
+        clinic_settings_router,
+        care_router,
+        goals_router,
+        homework_router,
+        sessions_router,
+        measures_router,
+        alerts_router,
+        journal_router,
+        notes_router,
+        reports_router,
+        clinic_router,
+        interop_router,
+    ):
+        api.add_router("/", router)
 
 
 _register_routers()

@@ -54,27 +54,31 @@ class Action:
     note_required: bool = False
 
 
+# Offered both after a rupture and after a worsening.
+REVISITED_GOALS = Action("revisited_goals", "Revisited goals together")
+SOMETHING_ELSE = Action("other", "Something else (described in the note)", note_required=True)
+
 # Immediate and expressive rupture-repair moves (Eubanks, Muran & Safran 2018).
 REPAIRS = (
     Action("explored", "Talked openly about what happened between us"),
     Action("acknowledged_part", "Acknowledged my part in it"),
-    Action("revisited_goals", "Revisited goals together"),
+    REVISITED_GOALS,
     Action("renegotiated_tasks", "Renegotiated tasks together"),
     Action("explained", "Explained the reason for what we do"),
     Action("changed_approach", "Changed pace or approach"),
     Action("reached_out", "Reached out between sessions"),
-    Action("other", "Something else (described in the note)", note_required=True),
+    SOMETHING_ELSE,
 )
 
 # What a review of a worsening or of slow progress can be.
 REVIEWS = (
     Action("reviewed_with_client", "Went through the check-ins with the client"),
-    Action("revisited_goals", "Revisited goals together"),
+    REVISITED_GOALS,
     Action("plan_changed", "Changed the plan, focus or intensity"),
     Action("supervision", "Talked it over in supervision"),
     Action("risk_assessed", "Assessed risk"),
     Action("referred_on", "Referred on or stepped up care"),
-    Action("other", "Something else (described in the note)", note_required=True),
+    SOMETHING_ELSE,
 )
 
 # A risk answer asks for clinical safety work, not rupture repair; every step is documented.

@@ -15,6 +15,7 @@ from alliance.accounts.models import Clinic
 from alliance.alerts.families import KIND_LABELS, status_words
 from alliance.care.models import Client
 from alliance.crypto import EncryptedTextField
+from alliance.records import changed_by, key_once
 
 NOTE_MAX = 2000
 CONCERN_MAX = 2000
@@ -99,13 +100,7 @@ class Alert(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="alerts_acknowledged",
-    )
+    acknowledged_by = changed_by("alerts_acknowledged")
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
@@ -191,11 +186,7 @@ class Concern(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["client", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="alerts_concern_key_once",
-            )
+            key_once("client", name="alerts_concern_key_once"),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from alliance.agreement.models import NOTE_MAX, agreed_record, end_proposal, version_record
 from alliance.crypto import EncryptedTextField
 from alliance.goals.models import ClientRecordQuerySet, Goal
+from alliance.records import key_once
 
 TASK_TEXT_MAX = 500
 FREQUENCY_MAX = 100
@@ -121,11 +122,7 @@ class TaskLog(models.Model):
                 condition=Q(status__in=["done", "partly", "not_done"]),
                 name="homework_log_status_known",
             ),
-            models.UniqueConstraint(
-                fields=["task", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="homework_log_idempotency",
-            ),
+            key_once("task", name="homework_log_idempotency"),
         ]
 
     def __str__(self):
