@@ -314,22 +314,19 @@ class RecordApi:
             response={201: proposal_out, 403: Detail, 409: self.conflict},
             summary=f"Propose {gerund} a {self.noun}",
         )
-        self._add(
-            "post",
-            f"{self.at}/{segment}/confirm",
-            self._answering(True),
-            f"confirm_{verb}_{self.noun}",
-            response=self.writes,
-            summary=f"Confirm the other side's proposal to {verb}",
+        answers = (
+            ("confirm", True, f"Confirm the other side's proposal to {verb}"),
+            ("decline", False, f"Decline (or, as proposer, withdraw) a proposal to {verb}"),
         )
-        self._add(
-            "post",
-            f"{self.at}/{segment}/decline",
-            self._answering(False),
-            f"decline_{verb}_{self.noun}",
-            response=self.writes,
-            summary=f"Decline (or, as proposer, withdraw) a proposal to {verb}",
-        )
+        for answer, accept, summary in answers:
+            self._add(
+                "post",
+                f"{self.at}/{segment}/{answer}",
+                self._answering(accept),
+                f"{answer}_{verb}_{self.noun}",
+                response=self.writes,
+                summary=summary,
+            )
 
     def _answering(self, accept: bool):
         def operation(request, payload: AnswerIn, **path):

@@ -54,6 +54,16 @@ def other_name(user, client) -> str:
     return side_names(client)[other_side(client.side_of(user))]
 
 
+def done_or_told(request, act):
+    """What `act()` returns; when a service refuses, None, and the refusal is told as an error
+    message on the page the caller goes back to."""
+    try:
+        return act()
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return None
+
+
 def record_context(request, record, **more) -> dict:
     """What every agreed record's page shows about it and about who is looking."""
     client = record.client
@@ -202,18 +212,15 @@ class RecordPages:
                 request, f"Agree from the {self.noun}'s page, to the version shown there."
             )
             return redirect(record)
-        try:
-            current = services.agree(
-                request.user, record, form.cleaned_data["version"], request=request
-            )
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            if current.is_mutual:
-                messages.success(request, f"You both agree to this {self.noun} now.")
-            else:
-                other = other_name(request.user, record.client)
-                messages.success(request, f"You agreed. {other} is asked to agree too.")
+        version = form.cleaned_data["version"]
+        current = done_or_told(
+            request, lambda: services.agree(request.user, record, version, request=request)
+        )
+        if current is not None and current.is_mutual:
+            messages.success(request, f"You both agree to this {self.noun} now.")
+        elif current is not None:
+            other = other_name(request.user, record.client)
+            messages.success(request, f"You agreed. {other} is asked to agree too.")
         return redirect(record)
 
     def propose(self, request, **kwargs):
@@ -253,20 +260,14 @@ class RecordPages:
         if not form.is_valid():
             messages.error(request, f"Confirm or decline from the {self.noun}'s page.")
             return redirect(record)
-        try:
-            current = services.answer_end(
-                request.user,
-                record,
-                form.cleaned_data["accept"],
-                form.cleaned_data["note"],
-                request=request,
-            )
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            if current.is_open:
-                messages.success(request, f"The {self.noun} stays open.")
-            else:
-                status = current.get_status_display().lower()
-                messages.success(request, f"The {self.noun} is {status}.")
+        accept, note = form.cleaned_data["accept"], form.cleaned_data["note"]
+        current = done_or_told(
+            request,
+            lambda: services.answer_end(request.user, record, accept, note, request=request),
+        )
+        if current is not None and current.is_open:
+            messages.success(request, f"The {self.noun} stays open.")
+        elif current is not None:
+            status = current.get_status_display().lower()
+            messages.success(request, f"The {self.noun} is {status}.")
         return redirect(record)

@@ -218,11 +218,11 @@ def goal_rate(request, goal_id):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["level"]))
         return redirect(goal)
-    try:
-        rating = services.rate_goal(request.user, goal, form.cleaned_data["level"], request=request)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
+    level = form.cleaned_data["level"]
+    rating = agreement.done_or_told(
+        request, lambda: services.rate_goal(request.user, goal, level, request=request)
+    )
+    if rating is not None:
         messages.success(request, f"Rated {rating.label}: {LEVEL_NAMES[rating.level]}.")
     return redirect(goal)
 
