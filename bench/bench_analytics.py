@@ -18,6 +18,8 @@ and prints them as a table with the ratio to the scan (the goal is at most 2×).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/bench_analytics.py
     DATABASE_URL=… python bench/bench_analytics.py --clients 2000     # a quick run
+    DATABASE_URL=… python bench/bench_analytics.py --keep bench_db    # keep what it made
+    DATABASE_URL=… python bench/bench_analytics.py --reuse bench_db   # measure it again
 
 Without a PostgreSQL DATABASE_URL it says so and exits: the benchmark is about PostgreSQL.
 """
@@ -45,12 +47,13 @@ COUNSELORS = 500
 SPREAD_DAYS = 560  # first sessions spread over this many days; 20 weeks each runs on past it
 FIRST_DAY = datetime.date(2024, 1, 1)
 RUNS = 5
+GROUP = "National group (benchmark)"
 
 
-def database_urls(url: str) -> tuple[str, str, str]:
-    """(server URL for the maintenance database, temporary database name, its URL)."""
+def database_urls(url: str, name: str | None = None) -> tuple[str, str, str]:
+    """(server URL for the maintenance database, the benchmark database's name, its URL)."""
     parts = urlsplit(url)
-    name = f"alliance_bench_analytics_{os.getpid()}"
+    name = name or f"alliance_bench_analytics_{os.getpid()}"
     server = urlunsplit(parts._replace(path="/postgres"))
     return server, name, urlunsplit(parts._replace(path=f"/{name}"))
 
@@ -175,7 +178,7 @@ def generate(clients: int, counselors: int) -> dict:
     from alliance.measures.models import Response
 
     with connection.cursor() as cursor:
-        group = Clinic.objects.create(name="National group (benchmark)")
+        group = Clinic.objects.create(name=GROUP)
         other = Clinic.objects.create(name="Another clinic (benchmark)")
         # No foreign-key triggers while loading: every key below is made to match.
         cursor.execute("SET session_replication_role = replica")
@@ -363,6 +366,12 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--counselors", type=int, default=COUNSELORS)
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument(
+        "--keep", metavar="NAME", help="generate into database NAME and keep it afterwards"
+    )
+    parser.add_argument(
+        "--reuse", metavar="NAME", help="measure database NAME made by --keep, generating nothing"
+    )
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -370,9 +379,10 @@ def main(argv=None) -> int:
         return 0
     import psycopg
 
-    server, name, bench_url = database_urls(url)
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    server, name, bench_url = database_urls(url, args.keep or args.reuse)
+    if not args.reuse:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
     try:
         with tempfile.TemporaryDirectory() as data_dir:
             configure(bench_url, data_dir)
@@ -381,8 +391,9 @@ def main(argv=None) -> int:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not (args.keep or args.reuse):
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(args) -> int:
@@ -392,15 +403,24 @@ def run(args) -> int:
     from alliance.reports import analytics, summary
     from alliance.reports.ranges import Period
 
-    print(f"Temporary database {connection.settings_dict['NAME']}:")
-    done = phase("migrate")
-    call_command("migrate", interactive=False, verbosity=0)
-    done()
-    made = generate(args.clients, args.counselors)
-    group = made["group"]
-    done = phase("summaries (analytics_rebuild)")
-    summarised = summary.rebuild()
-    rebuild_seconds = done(f", {summarised:,} clients")
+    print(f"Database {connection.settings_dict['NAME']}:")
+    if args.reuse:
+        from alliance.accounts.models import Clinic
+
+        group = Clinic.objects.get(name=GROUP)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM measures_response")
+            made = {"responses": cursor.fetchone()[0]}
+        rebuild_seconds = None
+    else:
+        done = phase("migrate")
+        call_command("migrate", interactive=False, verbosity=0)
+        done()
+        made = generate(args.clients, args.counselors)
+        group = made["group"]
+        done = phase("summaries (analytics_rebuild)")
+        summarised = summary.rebuild()
+        rebuild_seconds = done(f", {summarised:,} clients")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE reports_outcomesummary")
         cursor.execute("VACUUM ANALYZE reports_predictiongap")
@@ -408,6 +428,8 @@ def run(args) -> int:
         (gaps,) = cursor.fetchone()
         cursor.execute("SELECT min(date), max(date) FROM care_session")
         first, last = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM care_client WHERE clinic_id = %s", [group.pk])
+        (clients,) = cursor.fetchone()
 
     scope = analytics.Scope(group)
     everything = Period()
@@ -443,9 +465,10 @@ def run(args) -> int:
     print()
     print(
         f"{made['responses']:,} responses ({scanned:,} in the measured clinic), "
-        f"{args.clients:,} clients, {args.counselors} counselors, sessions {first} to {last}; "
+        f"{clients:,} clients, sessions {first} to {last}; "
         f"{result['paired']:,} paired clients, {gaps:,} predicted sessions; "
-        f"figures in {queries} queries; summaries made in {rebuild_seconds:.0f} s."
+        f"figures in {queries} queries"
+        + (f"; summaries made in {rebuild_seconds:.0f} s." if rebuild_seconds else ".")
     )
     print(
         f"Python {platform.python_version()}, {platform.system()} {platform.machine()}, "
