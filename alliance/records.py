@@ -27,3 +27,18 @@ def key_once(owner: str, *, name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
         fields=[owner, "idempotency_key"], condition=~models.Q(idempotency_key=""), name=name
     )
+
+
+class KindOfWriting(models.Model):
+    """For a model of written records with a `kind` and a `created_at`: each is named by its
+    kind and day, and says its kind in words to the API as `kind_label`."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.created_at:%Y-%m-%d}"
+
+    @property
+    def kind_label(self) -> str:
+        return self.get_kind_display()

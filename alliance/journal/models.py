@@ -4,7 +4,7 @@ from django.utils import timezone
 from alliance.accounts.privacy import Audience, DataKind, Sees, audience_of, register
 from alliance.care.models import Client, Session
 from alliance.crypto import EncryptedTextField
-from alliance.records import key_once, kind_known
+from alliance.records import KindOfWriting, key_once, kind_known
 
 MAX_TEXT_LENGTH = 10_000
 
@@ -57,7 +57,7 @@ class JournalEntryQuerySet(models.QuerySet):
         return self.filter(JOURNAL.rule(user))
 
 
-class JournalEntry(models.Model):
+class JournalEntry(KindOfWriting):
     """One entry in a client's journal; the text is encrypted at rest."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="journal_entries")
@@ -86,10 +86,3 @@ class JournalEntry(models.Model):
             kind_known(Kind, name="journal_entry_kind_known"),
             key_once("client", name="journal_entry_key_once"),
         ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} of {self.created_at:%Y-%m-%d}"
-
-    @property
-    def kind_label(self) -> str:
-        return self.get_kind_display()

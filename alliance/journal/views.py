@@ -46,19 +46,13 @@ def journal(request):
     form = EntryForm(request.POST or None, initial=initial, counselor_name=client.counselor.name)
     status = 200
     if request.method == "POST":
-        saved, entry = save_posted(
+        # The form's fields are named as the service's arguments (kind, text, shared, key).
+        saved, written = save_posted(
             form,
-            lambda data: services.write_entry(
-                client,
-                user=request.user,
-                kind=data["kind"],
-                text=data["text"],
-                shared=data["shared"],
-                key=data["key"],
-                request=request,
-            )[0],
+            lambda data: services.write_entry(client, user=request.user, request=request, **data),
         )
         if saved:
+            entry, _ = written
             if entry.shared:
                 messages.success(request, f"Saved and shared with {client.counselor.name}.")
             else:

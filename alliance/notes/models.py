@@ -5,7 +5,7 @@ from django.utils import timezone
 from alliance.accounts.privacy import Audience, DataKind, Sees, register
 from alliance.care.models import Client, Session
 from alliance.crypto import EncryptedTextField
-from alliance.records import key_once, kind_known
+from alliance.records import KindOfWriting, key_once, kind_known
 
 MAX_TEXT_LENGTH = 20_000
 
@@ -78,7 +78,7 @@ class NoteQuerySet(models.QuerySet):
         return self.filter(PROGRESS_NOTES.rule(user) | PSYCHOTHERAPY_NOTES.rule(user))
 
 
-class Note(models.Model):
+class Note(KindOfWriting):
     """A counselor's note about a client; kept as written (a correction is a new note)."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
@@ -102,9 +102,6 @@ class Note(models.Model):
             kind_known(NoteKind, name="notes_note_kind_known"),
             key_once("author", name="notes_note_key_once"),
         ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} of {self.created_at:%Y-%m-%d}"
 
     @property
     def is_psychotherapy(self) -> bool:

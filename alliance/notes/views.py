@@ -94,19 +94,12 @@ def client_notes(request, client_id):
     form = NoteForm(request.POST or None, client=client) if can_write else None
     status = 200
     if request.method == "POST":
-        saved, note = save_posted(
-            form,
-            lambda data: services.write_note(
-                client,
-                user=user,
-                kind=data["kind"],
-                text=data["text"],
-                session=data["session"],
-                key=data["key"],
-                request=request,
-            )[0],
+        # The form's fields are named as the service's arguments (kind, session, text, key).
+        saved, written = save_posted(
+            form, lambda data: services.write_note(client, user=user, request=request, **data)
         )
         if saved:
+            note, _ = written
             messages.success(request, f"{note.get_kind_display()} saved.")
             return redirect("client_notes", client_id=client.pk)
         status = 422
