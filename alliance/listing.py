@@ -20,10 +20,12 @@ def record_shown(request, client, records, *, target=audit.for_object, action="l
     audit.record(request, action, targets, detail=detail)
 
 
-def client_page(request, client, records, *, limit, offset, shape=None, **shown) -> dict:
+def client_page(request, client, records, *, limit, offset, kind=None, shape=None, **shown) -> dict:
     """`limit` records from `offset` of `records` (already narrowed to what the caller may
-    see), with the count of all of them; each one shown is audited. Without a `shape`, the
-    listing's schema reads each record's own fields."""
+    see), only those of `kind` when one is asked for, with the count of all of them; each one
+    shown is audited. Without a `shape`, the listing's schema reads each record's own fields."""
+    if kind is not None:
+        records = records.filter(kind=kind)
     count = records.count()
     items = list(records[offset : offset + limit])
     record_shown(request, client, items, **shown)

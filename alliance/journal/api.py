@@ -70,14 +70,9 @@ def create_entry(
     administrators). Repeating a request with the same `Idempotency-Key` returns the first
     entry and stores nothing."""
     client = visible_client(request, client_id)
+    # The payload's fields are named as the service's arguments (kind, text, shared).
     entry, _ = services.write_entry(
-        client,
-        user=request.user,
-        kind=payload.kind,
-        text=payload.text,
-        shared=payload.shared,
-        key=idempotency_key,
-        request=request,
+        client, user=request.user, key=idempotency_key, request=request, **payload.dict()
     )
     return Status(201, entry)
 
@@ -104,12 +99,11 @@ def list_entries(
             "they share, their counselor.",
         )
     entries = JournalEntry.objects.visible_to(request.user).filter(client=client)
-    if kind is not None:
-        entries = entries.filter(kind=kind)
     return client_page(
         request,
         client,
         entries,
+        kind=kind,
         limit=limit,
         offset=offset,
         target=services.target,

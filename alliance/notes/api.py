@@ -58,11 +58,11 @@ def create_note(
     note, _ = services.write_note(
         client,
         user=request.user,
-        kind=payload.kind,
-        text=payload.text,
         session=session_named(client, payload.session_id),
         key=idempotency_key,
         request=request,
+        # Kind and text go on as sent; the session is the one in this client's record.
+        **payload.dict(include={"kind", "text"}),
     )
     return Status(201, note)
 
@@ -90,12 +90,11 @@ def list_notes(
             "supervisors and administrators, not by clients.",
         )
     notes = Note.objects.visible_to(request.user).filter(client=client).select_related("author")
-    if kind is not None:
-        notes = notes.filter(kind=kind)
     return client_page(
         request,
         client,
         notes,
+        kind=kind,
         limit=limit,
         offset=offset,
         target=services.target,
