@@ -64,8 +64,9 @@ def client_resources(client: Client, user, resources: Resources) -> list[dict]:
         found.append(resources.questionnaire_response(response))
         found += resources.score_observations(response)
     for goal in goals:
-        found.append(resources.goal(goal, client.user_id))
-        found += resources.rating_observations(goal)
+        levels, ratings = list(goal.levels.all()), list(goal.ratings.all())
+        found.append(resources.goal(goal, client.user_id, levels, ratings))
+        found += resources.rating_observations(goal, ratings)
     plan = resources.care_plan(client.pk, tasks)
     if plan is not None:
         found.append(plan)

@@ -295,8 +295,8 @@ class Resources:
     def _score_code(self, code: str, display: str) -> dict:
         return {"coding": [{"system": self.scores_system, "code": code, "display": display}]}
 
-    def goal(self, goal, client_user_id: int) -> dict:
-        """Needs the goal's `levels` and `ratings` (prefetched where many are built)."""
+    def goal(self, goal, client_user_id: int, levels: list, ratings: list) -> dict:
+        """The goal with its scale (`levels`) and the `ratings` of it, oldest first."""
         data = {"resourceType": "Goal", "id": self.id("Goal", goal.pk)}
         extensions = [
             {
@@ -306,7 +306,7 @@ class Resources:
                     {"url": "description", "valueString": level.text},
                 ],
             }
-            for level in sorted(goal.levels.all(), key=lambda level: level.level)
+            for level in sorted(levels, key=lambda level: level.level)
         ]
         extensions.append(
             {"url": self.extension_url("goal-attainment-weight"), "valueInteger": goal.weight}
@@ -325,19 +325,18 @@ class Resources:
             data["statusDate"] = goal.closed_at.date().isoformat()
         if goal.created_by_id == client_user_id:
             data["expressedBy"] = self.patient_ref(goal.client_id)
-        if any(level.level == 0 for level in goal.levels.all()):
+        if any(level.level == 0 for level in levels):
             data["target"] = [
                 {
                     "measure": self._score_code(GAS_LEVEL, "Goal attainment level (-2 to +2)"),
                     "detailInteger": 0,
                 }
             ]
-        ratings = list(goal.ratings.all())
         if ratings:
             data["outcomeReference"] = [self.ref("Observation", f"rating-{r.pk}") for r in ratings]
         return data
 
-    def rating_observations(self, goal) -> list[dict]:
+    def rating_observations(self, goal, ratings: list) -> list[dict]:
         return [
             {
                 "resourceType": "Observation",
@@ -355,7 +354,7 @@ class Resources:
                 ],
                 "valueInteger": rating.level,
             }
-            for rating in goal.ratings.all()
+            for rating in ratings
         ]
 
     def care_plan(self, client_id: int, tasks) -> dict | None:
