@@ -69,7 +69,12 @@ class ApiErrorsMiddleware:
 
 
 def is_json(response) -> bool:
-    return response.get("Content-Type", "").startswith("application/json")
+    """JSON of any kind: plain, or a JSON format of its own such as FHIR's
+    `application/fhir+json`, whose OperationOutcome already says what went wrong."""
+    media = response.get("Content-Type", "").split(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def as_json(response):
