@@ -8,6 +8,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 
 from alliance.audit.models import AuditEvent
 from alliance.conftest import make_client
+from alliance.goals.tests.helpers import make_goal
 from alliance.interop.fhir.bulk import TYPES
 from alliance.interop.tests.fhir import assert_canonical
 from alliance.interop.tests.test_fhir_bundle import references
@@ -28,6 +29,9 @@ def clinics(personas):
     eve = make_client(personas.clinic, "eve@north.test", "Eve", personas.c2)
     for client in (personas.a, personas.b, personas.d, eve, personas.other_client):
         build_history(personas, client=client)
+        if client == personas.b:
+            # A goal with no scale and no ratings, between goals that have both.
+            make_goal(personas, client=client, text="Walk at lunch")
     return personas
 
 
@@ -46,7 +50,7 @@ def test_it_writes_one_valid_file_per_type_with_only_the_clinics_people(clinics,
     assert names == ["Amira", "Ben", "Dana", "Eve"]
     north = Response.objects.filter(client__clinic=clinics.clinic).count()
     assert len(files["QuestionnaireResponse"]) == north == 40
-    assert len(files["Encounter"]) == 16 and len(files["Goal"]) == 4
+    assert len(files["Encounter"]) == 16 and len(files["Goal"]) == 5
     assert len(files["CarePlan"]) == 4
     # Per client: 6 outcome totals, 2 × 4 alliance and 2 × 4 prediction scores, 4 ratings.
     assert len(files["Observation"]) == 4 * (6 + 8 + 8 + 4)
@@ -62,6 +66,13 @@ def test_it_writes_one_valid_file_per_type_with_only_the_clinics_people(clinics,
         for resource in resources:
             for reference in references(resource):
                 assert reference in ids, f"{resource['resourceType']} → {reference}"
+    goals = {g["description"]["text"]: g for g in files["Goal"]}
+    assert (
+        "target" not in goals["Walk at lunch"] and "outcomeReference" not in goals["Walk at lunch"]
+    )
+    rated = [g for g in files["Goal"] if g["description"]["text"] == "Call my sister every week"]
+    assert [len(g["outcomeReference"]) for g in rated] == [4, 4, 4, 4]
+    assert all(len(g["extension"]) == 6 for g in rated)  # five levels and the weight
     canonicals = {f"{q['url']}|{q['version']}" for q in files["Questionnaire"]}
     assert {r["questionnaire"] for r in files["QuestionnaireResponse"]} <= canonicals
     text = "".join(p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
