@@ -159,5 +159,13 @@ def _register_routers():
     ):
         api.add_router("/", router)
 
+    from alliance.interop.api import fhir_response
+    from alliance.interop.fhir.responses import Problems
+
+    @api.exception_handler(Problems)
+    def fhir_problems(request, exc: Problems):
+        # A FHIR client reads what is wrong with what it sent as an OperationOutcome.
+        return fhir_response(exc.outcome(), status=422)
+
 
 _register_routers()

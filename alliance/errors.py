@@ -11,6 +11,7 @@ wrong and, where it can, what to do instead.
   may not see at all is a 404, decided by its access rule before any service is called.)
 - `Conflict` (409): the record moved on since it was read; `current` is what it is now.
 - `Gone` (410): the thing asked for existed but can no longer be used.
+- `TooManyAttempts` (429): refused for now after repeated failures.
 """
 
 from collections.abc import Iterable
@@ -63,6 +64,12 @@ class Conflict(ServiceError):
 
 class Gone(ServiceError):
     status = 410
+
+
+class TooManyAttempts(ServiceError):
+    """Refused for now after repeated failures (a password lockout): try again later."""
+
+    status = 429
 
 
 # -- pages and forms ---------------------------------------------------------------------------

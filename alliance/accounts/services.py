@@ -14,7 +14,7 @@ from alliance.access import NOT_ONE_LINE, is_one_line
 from alliance.accounts.models import STAFF_ROLES, Clinic, Invitation, Role, User
 from alliance.audit import services as audit
 from alliance.care.models import Assignment, Client
-from alliance.errors import Invalid, NotAllowed
+from alliance.errors import Invalid, NotAllowed, TooManyAttempts
 
 
 def normalise_email(email: str) -> str:
@@ -50,8 +50,11 @@ def clean_name(value, field: str = "name", *, required: str | None = None) -> st
     return value
 
 
-class LockedOut(Exception):
+class LockedOut(TooManyAttempts):
     """Too many failed password attempts for this account from this address."""
+
+    def __init__(self, message: str = "Too many failed attempts. Try again later."):
+        super().__init__(message)
 
 
 def change_password(user: User, *, current: str, new: str, request=None) -> None:

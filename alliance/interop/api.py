@@ -26,7 +26,6 @@ from alliance.interop.fhir.bundle import client_bundle
 from alliance.interop.fhir.inbound import accept_response
 from alliance.interop.fhir.questionnaire import build_questionnaire
 from alliance.interop.fhir.record import Resources, validated
-from alliance.interop.fhir.responses import Problems
 from alliance.measures.instruments import find
 from alliance.schemas import Detail
 
@@ -155,12 +154,10 @@ def post_questionnaire_response(
     Send an `Idempotency-Key` header: repeating it returns the first response and stores
     nothing. Anything wrong is a 422 whose body is an OperationOutcome naming each problem."""
     client = visible_client(request, client_id)
-    try:
-        response, _ = accept_response(
-            client, user=request.user, body=request.body, key=idempotency_key, request=request
-        )
-    except Problems as problems:
-        return fhir_response(problems.outcome(), status=422)
+    # A refusal (`Problems`) is answered as an OperationOutcome by the API's handler.
+    response, _ = accept_response(
+        client, user=request.user, body=request.body, key=idempotency_key, request=request
+    )
     resource = Resources(in_bundle=False).questionnaire_response(response)
     validated(resource)
     return fhir_response(resource, status=201)
