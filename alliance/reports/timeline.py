@@ -82,6 +82,13 @@ def build(client: Client, user, period: Period) -> Timeline:
             rows = rows[:CAP]
         return rows
 
+    def newest(queryset, moment: str, *related: str):
+        """A source's rows in the period, newest first and capped; `related` rows come along."""
+        queryset = period.filter_moment(queryset, moment)
+        if related:
+            queryset = queryset.select_related(*related)
+        return take(queryset.order_by(f"-{moment}", "-id"))
+
     sessions = take(
         period.filter_day(Session.objects.visible_to(user).filter(client=client), "date")
         .select_related("counselor")
@@ -101,11 +108,8 @@ def build(client: Client, user, period: Period) -> Timeline:
         )
 
     instruments = all_instruments()
-    responses = Response.objects.visible_to(user).filter(client=client)
-    responses = take(
-        period.filter_moment(responses, "submitted_at")
-        .select_related("respondent")
-        .order_by("-submitted_at", "-id")
+    responses = newest(
+        Response.objects.visible_to(user).filter(client=client), "submitted_at", "respondent"
     )
     for response in responses:
         instrument = instruments.get(response.instrument)
@@ -122,12 +126,11 @@ def build(client: Client, user, period: Period) -> Timeline:
             )
         )
 
-    versions = take(
-        period.filter_moment(
-            GoalVersion.objects.visible_to(user).filter(goal__client=client), "created_at"
-        )
-        .select_related("goal", "author")
-        .order_by("-created_at", "-id")
+    versions = newest(
+        GoalVersion.objects.visible_to(user).filter(goal__client=client),
+        "created_at",
+        "goal",
+        "author",
     )
     for version in versions:
         events.append(
@@ -142,12 +145,8 @@ def build(client: Client, user, period: Period) -> Timeline:
             )
         )
 
-    ratings = take(
-        period.filter_moment(
-            Rating.objects.visible_to(user).filter(goal__client=client), "rated_at"
-        )
-        .select_related("goal", "rated_by")
-        .order_by("-rated_at", "-id")
+    ratings = newest(
+        Rating.objects.visible_to(user).filter(goal__client=client), "rated_at", "goal", "rated_by"
     )
     for rating in ratings:
         events.append(
@@ -161,13 +160,7 @@ def build(client: Client, user, period: Period) -> Timeline:
             )
         )
 
-    logs = take(
-        period.filter_moment(
-            TaskLog.objects.visible_to(user).filter(task__client=client), "logged_at"
-        )
-        .select_related("task")
-        .order_by("-logged_at", "-id")
-    )
+    logs = newest(TaskLog.objects.visible_to(user).filter(task__client=client), "logged_at", "task")
     for log in logs:
         fit = f"; fit {log.fit} of {FIT_MAX}" if log.fit else ""
         events.append(
@@ -182,7 +175,7 @@ def build(client: Client, user, period: Period) -> Timeline:
         )
 
     alerts = Alert.objects.visible_to(user).filter(client=client)
-    for alert in take(period.filter_moment(alerts, "created_at").order_by("-created_at", "-id")):
+    for alert in newest(alerts, "created_at"):
         events.append(
             Event(
                 alert.created_at,
@@ -194,11 +187,7 @@ def build(client: Client, user, period: Period) -> Timeline:
                 urgent=alert.severity == "urgent",
             )
         )
-    repairs = take(
-        period.filter_moment(Repair.objects.filter(alert__in=alerts), "created_at")
-        .select_related("alert", "recorded_by")
-        .order_by("-created_at", "-id")
-    )
+    repairs = newest(Repair.objects.filter(alert__in=alerts), "created_at", "alert", "recorded_by")
     for repair in repairs:
         # A risk or outcome alert records a review, not a rupture repair: each family's words.
         noun = ACTION_NOUNS[family(repair.alert.rule)]
@@ -214,11 +203,7 @@ def build(client: Client, user, period: Period) -> Timeline:
             )
         )
 
-    entries = take(
-        period.filter_moment(
-            JournalEntry.objects.visible_to(user).filter(client=client), "created_at"
-        ).order_by("-created_at", "-id")
-    )
+    entries = newest(JournalEntry.objects.visible_to(user).filter(client=client), "created_at")
     for entry in entries:
         events.append(
             Event(
@@ -231,11 +216,7 @@ def build(client: Client, user, period: Period) -> Timeline:
             )
         )
 
-    notes = take(
-        period.filter_moment(Note.objects.visible_to(user).filter(client=client), "created_at")
-        .select_related("author")
-        .order_by("-created_at", "-id")
-    )
+    notes = newest(Note.objects.visible_to(user).filter(client=client), "created_at", "author")
     for note in notes:
         private = note.is_psychotherapy
         events.append(
