@@ -42,6 +42,28 @@ def _by(user, client: Client) -> str:
     return "you" if client.is_own_record(user) else user.name
 
 
+def _agreed(version, client: Client) -> dict:
+    """Who wrote a goal's or task's version, and when each side agreed to it."""
+    return {
+        "written_by": _by(version.author, client),
+        "created_at": _when(version.created_at),
+        "you_agreed_at": _when(version.client_agreed_at),
+        "counselor_agreed_at": _when(version.counselor_agreed_at),
+    }
+
+
+def _proposal(proposal) -> dict:
+    """One side's proposal to end a goal or drop a task, and the other side's answer."""
+    return {
+        "proposed_by": proposal.side,
+        "note": proposal.note,
+        "proposed_at": _when(proposal.proposed_at),
+        "answer": proposal.answer or None,
+        "answer_note": proposal.answer_note,
+        "answered_at": _when(proposal.answered_at),
+    }
+
+
 def client_export(client: Client, user) -> tuple[dict, list]:
     """The document for `client`, read as `user` (the client themself) may see it, and the
     audit targets of what it holds."""
@@ -179,10 +201,7 @@ def _goal(goal: Goal, client: Client) -> dict:
                 "values": version.values,
                 "scale": version.levels,
                 "weight": version.weight,
-                "written_by": _by(version.author, client),
-                "created_at": _when(version.created_at),
-                "you_agreed_at": _when(version.client_agreed_at),
-                "counselor_agreed_at": _when(version.counselor_agreed_at),
+                **_agreed(version, client),
             }
             for version in goal.versions.all()
         ],
@@ -201,16 +220,7 @@ def _goal(goal: Goal, client: Client) -> dict:
             for revisit in goal.revisits.all()
         ],
         "closures": [
-            {
-                "outcome": closure.outcome,
-                "proposed_by": closure.side,
-                "note": closure.note,
-                "proposed_at": _when(closure.proposed_at),
-                "answer": closure.answer or None,
-                "answer_note": closure.answer_note,
-                "answered_at": _when(closure.answered_at),
-            }
-            for closure in goal.closures.all()
+            {"outcome": closure.outcome, **_proposal(closure)} for closure in goal.closures.all()
         ],
     }
 
@@ -228,10 +238,7 @@ def _task(task: Task, client: Client) -> dict:
                 "number": version.number,
                 "text": version.text,
                 "frequency": version.frequency,
-                "written_by": _by(version.author, client),
-                "created_at": _when(version.created_at),
-                "you_agreed_at": _when(version.client_agreed_at),
-                "counselor_agreed_at": _when(version.counselor_agreed_at),
+                **_agreed(version, client),
             }
             for version in task.versions.all()
         ],
@@ -244,15 +251,5 @@ def _task(task: Task, client: Client) -> dict:
             }
             for log in task.logs.all()
         ],
-        "drops": [
-            {
-                "proposed_by": drop.side,
-                "note": drop.note,
-                "proposed_at": _when(drop.proposed_at),
-                "answer": drop.answer or None,
-                "answer_note": drop.answer_note,
-                "answered_at": _when(drop.answered_at),
-            }
-            for drop in task.drops.all()
-        ],
+        "drops": [_proposal(drop) for drop in task.drops.all()],
     }

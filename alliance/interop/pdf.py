@@ -113,15 +113,7 @@ def _goal(goal: dict) -> dict:
                 ((int(key), text) for key, text in goal["scale"].items()), reverse=True
             )
         ],
-        "versions": [
-            {
-                **v,
-                "created_at": _moment(v["created_at"]),
-                "you_agreed_at": _moment(v["you_agreed_at"]),
-                "counselor_agreed_at": _moment(v["counselor_agreed_at"]),
-            }
-            for v in goal["versions"]
-        ],
+        "versions": [_version(v) for v in goal["versions"]],
         "ratings": [
             {
                 "by": SIDES.get(r["by"], r["by"]),
@@ -142,14 +134,8 @@ def _goal(goal: dict) -> dict:
             for r in goal["revisits"]
         ],
         "closures": [
-            {
-                **c,
-                "outcome": _label(Closure.Outcome, c["outcome"]),
-                "proposed_by": SIDES.get(c["proposed_by"], c["proposed_by"]),
-                "proposed_at": _moment(c["proposed_at"]),
-                "answer": _label(Closure.Answer, c["answer"] or ""),
-                "answered_at": _moment(c["answered_at"]),
-            }
+            # The outcome stays where the export put it, ahead of the proposal.
+            {**_proposal(c, Closure.Answer), "outcome": _label(Closure.Outcome, c["outcome"])}
             for c in goal["closures"]
         ],
     }
@@ -160,15 +146,7 @@ def _task(task: dict) -> dict:
         **task,
         "status": _label(TaskStatus, task["status"]),
         "created_at": _moment(task["created_at"]),
-        "versions": [
-            {
-                **v,
-                "created_at": _moment(v["created_at"]),
-                "you_agreed_at": _moment(v["you_agreed_at"]),
-                "counselor_agreed_at": _moment(v["counselor_agreed_at"]),
-            }
-            for v in task["versions"]
-        ],
+        "versions": [_version(v) for v in task["versions"]],
         "logs": [
             {
                 **log,
@@ -178,16 +156,28 @@ def _task(task: dict) -> dict:
             }
             for log in task["logs"]
         ],
-        "drops": [
-            {
-                **d,
-                "proposed_by": SIDES.get(d["proposed_by"], d["proposed_by"]),
-                "proposed_at": _moment(d["proposed_at"]),
-                "answer": _label(TaskDrop.Answer, d["answer"] or ""),
-                "answered_at": _moment(d["answered_at"]),
-            }
-            for d in task["drops"]
-        ],
+        "drops": [_proposal(d, TaskDrop.Answer) for d in task["drops"]],
+    }
+
+
+def _version(version: dict) -> dict:
+    """A goal's or task's version, its moments in local time."""
+    return {
+        **version,
+        "created_at": _moment(version["created_at"]),
+        "you_agreed_at": _moment(version["you_agreed_at"]),
+        "counselor_agreed_at": _moment(version["counselor_agreed_at"]),
+    }
+
+
+def _proposal(proposal: dict, answers) -> dict:
+    """An ending or a drop as proposed and answered, in words and local time."""
+    return {
+        **proposal,
+        "proposed_by": SIDES.get(proposal["proposed_by"], proposal["proposed_by"]),
+        "proposed_at": _moment(proposal["proposed_at"]),
+        "answer": _label(answers, proposal["answer"] or ""),
+        "answered_at": _moment(proposal["answered_at"]),
     }
 
 

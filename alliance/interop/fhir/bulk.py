@@ -29,7 +29,7 @@ from alliance.care.models import Client, Session
 from alliance.goals.models import Goal, Rating, ScaleLevel
 from alliance.homework.models import Task, TaskStatus
 from alliance.interop.fhir.questionnaire import build_questionnaire
-from alliance.interop.fhir.record import Resources, Validator
+from alliance.interop.fhir.record import RESPONSE_FIELDS, Resources, Validator
 from alliance.measures.models import Response
 
 TYPES = (
@@ -95,20 +95,7 @@ def export_clinic(clinic, out: Path, *, chunk_size: int = CHUNK) -> Written:
         ):
             files.write(resources.encounter(session))
         responses = (
-            Response.objects.filter(client__clinic=clinic)
-            .order_by("pk")
-            .only(
-                "id",
-                "client_id",
-                "session_id",
-                "instrument",
-                "instrument_version",
-                "respondent_role",
-                "answers",
-                "total",
-                "subscales",
-                "submitted_at",
-            )
+            Response.objects.filter(client__clinic=clinic).order_by("pk").only(*RESPONSE_FIELDS)
         )
         for response in responses.iterator(chunk_size):
             files.write(resources.questionnaire_response(response))

@@ -23,7 +23,7 @@ from fhir.resources.R4B.bundle import Bundle
 from alliance.care.models import Client, Session
 from alliance.goals.models import Goal, Rating
 from alliance.homework.models import Task, TaskStatus
-from alliance.interop.fhir.record import Resources, Validator, instant
+from alliance.interop.fhir.record import RESPONSE_FIELDS, Resources, Validator, instant
 from alliance.measures.models import Response
 
 
@@ -34,18 +34,7 @@ def client_resources(client: Client, user, resources: Resources) -> list[dict]:
         Response.objects.visible_to(user)
         .filter(client=client)
         .order_by("submitted_at", "id")
-        .only(
-            "id",
-            "client_id",
-            "session_id",
-            "instrument",
-            "instrument_version",
-            "respondent_role",
-            "answers",
-            "total",
-            "subscales",
-            "submitted_at",
-        )
+        .only(*RESPONSE_FIELDS)
     )
     goals = (
         Goal.objects.visible_to(user)

@@ -79,6 +79,20 @@ GOAL_ACHIEVEMENT_STATUS = {"agreed": "in-progress", "achieved": "achieved"}
 GAS_LEVEL = "goal-attainment-level"
 GAS_RATING = "goal-attainment-rating"
 COUNSELOR = {"type": "Practitioner", "display": "The client's counselor"}
+# What a QuestionnaireResponse and its score Observations read of a check-in: a Bundle and a
+# bulk export load only these, not the rest of the row.
+RESPONSE_FIELDS = (
+    "id",
+    "client_id",
+    "session_id",
+    "instrument",
+    "instrument_version",
+    "respondent_role",
+    "answers",
+    "total",
+    "subscales",
+    "submitted_at",
+)
 
 
 def validated(data: dict):
