@@ -51,6 +51,19 @@ def level_label(level: int) -> str:
     return "0"
 
 
+def level_in_range(name: str) -> models.CheckConstraint:
+    """A level is one of the five on the scale, −2 to +2, whatever writes the row."""
+    return models.CheckConstraint(condition=Q(level__gte=-2, level__lte=2), name=name)
+
+
+class OnScale:
+    """A row that stands at one `level` of a goal's scale: a level's words or a rating."""
+
+    @property
+    def label(self) -> str:
+        return level_label(self.level)
+
+
 class ClientRecordQuerySet(models.QuerySet):
     """Rows that belong to one client, reached through `Client.objects.visible_to`.
 
@@ -185,7 +198,7 @@ class GoalVersion(
     objects = GoalChildQuerySet.as_manager()
 
 
-class ScaleLevel(models.Model):
+class ScaleLevel(OnScale, models.Model):
     """One of the five Goal Attainment Scaling levels of a goal, in words written together."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="levels")
@@ -198,24 +211,18 @@ class ScaleLevel(models.Model):
         ordering = ["goal", "-level"]
         constraints = [
             models.UniqueConstraint(fields=["goal", "level"], name="goals_scale_unique_level"),
-            models.CheckConstraint(
-                condition=Q(level__gte=-2, level__lte=2), name="goals_scale_level_range"
-            ),
+            level_in_range("goals_scale_level_range"),
         ]
 
     def __str__(self):
         return f"{level_label(self.level)}: {self.text[:40]}"
 
     @property
-    def label(self) -> str:
-        return level_label(self.level)
-
-    @property
     def name(self) -> str:
         return LEVEL_NAMES[self.level]
 
 
-class Rating(models.Model):
+class Rating(OnScale, models.Model):
     """One side's view of where the goal stands on its scale, at one moment."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="ratings")
@@ -235,17 +242,11 @@ class Rating(models.Model):
         ordering = ["rated_at", "id"]
         indexes = [models.Index(fields=["goal", "side", "rated_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level__gte=-2, level__lte=2), name="goals_rating_level_range"
-            ),
+            level_in_range("goals_rating_level_range"),
         ]
 
     def __str__(self):
         return f"{self.side} rated {level_label(self.level)}"
-
-    @property
-    def label(self) -> str:
-        return level_label(self.level)
 
 
 class Revisit(models.Model):
