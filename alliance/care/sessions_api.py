@@ -55,12 +55,6 @@ def list_sessions(
 def create_session(request, client_id: int, payload: SessionIn):
     """Only the client's counselor records sessions; the date cannot be in the future."""
     client = visible_client(request, client_id)
-    session = services.record_session(
-        client,
-        by=request.user,
-        date=payload.date,
-        attendance=payload.attendance,
-        duration_minutes=payload.duration_minutes,
-        request=request,
-    )
+    # The payload's fields are named as the service's arguments (date, attendance, minutes).
+    session = services.record_session(client, by=request.user, request=request, **payload.dict())
     return Status(201, session)

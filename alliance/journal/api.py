@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -13,7 +13,7 @@ from alliance.errors import Invalid
 from alliance.journal import services
 from alliance.journal.models import JOURNAL, MAX_TEXT_LENGTH, JournalEntry, Kind
 from alliance.listing import client_page, page_of
-from alliance.schemas import Detail
+from alliance.schemas import Detail, IdempotencyKey
 
 router = Router(tags=["journal"])
 
@@ -59,12 +59,7 @@ def visible_entry(request, entry_id: int) -> JournalEntry:
     response={201: EntryOut, 403: Detail},
     summary="Write a journal entry (the client only)",
 )
-def create_entry(
-    request,
-    client_id: int,
-    payload: EntryIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
-):
+def create_entry(request, client_id: int, payload: EntryIn, idempotency_key: IdempotencyKey = None):
     """Only the client writes in their journal. An entry is private unless `shared` is true;
     a shared entry is seen, read-only, by the client's counselor (never by supervisors or
     administrators). Repeating a request with the same `Idempotency-Key` returns the first
@@ -128,15 +123,8 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
     entry = visible_entry(request, entry_id)
     if payload.kind is None and payload.text is None and payload.shared is None:
         raise Invalid("Send at least one of kind, text, shared.")
-    entry = services.update_entry(
-        entry,
-        user=request.user,
-        kind=payload.kind,
-        text=payload.text,
-        shared=payload.shared,
-        request=request,
-    )
-    return entry
+    # Fields left out arrive as None, which the service reads as "keep as it is".
+    return services.update_entry(entry, user=request.user, request=request, **payload.dict())
 
 
 @router.delete(
