@@ -1,6 +1,8 @@
 """Shapes every app's API shares."""
 
-from ninja import Schema
+from typing import Annotated
+
+from ninja import Header, Schema
 
 
 class Detail(Schema):
@@ -22,3 +24,12 @@ def shows_current(model: type):
         return function
 
     return register
+
+
+def idempotency_key(max_length: int = 255):
+    """The `Idempotency-Key` header a client sends so that a retried write stores one record;
+    the parameter keeps the name `idempotency_key`, which a 422 reports as the header's."""
+    return Annotated[str | None, Header(alias="Idempotency-Key", max_length=max_length)]
+
+
+IdempotencyKey = idempotency_key()

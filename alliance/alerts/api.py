@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -20,11 +20,14 @@ from alliance.alerts.models import Status as AlertStatus
 from alliance.alerts.presenting import alert_detail_out, alert_out, concern_of
 from alliance.audit import services as audit
 from alliance.care.api import visible_client
-from alliance.schemas import Detail
+from alliance.schemas import Detail, idempotency_key
 
 router = Router(tags=["alerts"])
 
 MAX_LIMIT = 500
+
+# A concern's key has always been at most 64 characters; the other writes allow 255.
+ConcernKey = idempotency_key(max_length=64)
 
 
 class SuggestionOut(Schema):
@@ -249,12 +252,7 @@ def repair_alert(request, alert_id: int, payload: RepairIn):
     response={201: ConcernOut, 403: Detail},
     summary="Tell your counselor something isn't working",
 )
-def create_concern(
-    request,
-    client_id: int,
-    payload: ConcernIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
-):
+def create_concern(request, client_id: int, payload: ConcernIn, idempotency_key: ConcernKey = None):
     """The client only, about their own care; `text` is optional. The counselor gets an alert.
     Repeating a request with the same `Idempotency-Key` stores one concern."""
     client = visible_client(request, client_id)

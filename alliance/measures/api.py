@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from alliance.care.api import visible_client
@@ -13,7 +13,7 @@ from alliance.listing import client_page, page_of, session_named
 from alliance.measures import services
 from alliance.measures.instruments import all_instruments, find
 from alliance.measures.models import Response
-from alliance.schemas import Detail
+from alliance.schemas import Detail, IdempotencyKey
 
 router = Router(tags=["check-ins"])
 
@@ -168,7 +168,7 @@ def create_response(
     request,
     client_id: int,
     payload: ResponseIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+    idempotency_key: IdempotencyKey = None,
 ):
     """Answer a form as whoever calls: a client answers client forms in their own record, a
     counselor counselor forms (such as wai-sr-predicted) for their own clients. Supervisors

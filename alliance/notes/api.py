@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -10,7 +10,7 @@ from alliance.care.api import PersonOut, visible_client
 from alliance.listing import client_page, page_of, session_named
 from alliance.notes import services
 from alliance.notes.models import KINDS, MAX_TEXT_LENGTH, Note, NoteKind
-from alliance.schemas import Detail
+from alliance.schemas import Detail, IdempotencyKey
 
 router = Router(tags=["notes"])
 
@@ -41,12 +41,7 @@ NoteList = page_of(NoteOut, "NoteList")
     response={201: NoteOut, 403: Detail},
     summary="Write a note (the client's counselor only)",
 )
-def create_note(
-    request,
-    client_id: int,
-    payload: NoteIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
-):
+def create_note(request, client_id: int, payload: NoteIn, idempotency_key: IdempotencyKey = None):
     """A progress note joins the clinic's record (the counselor, supervisors and
     administrators read it; the client does not). A psychotherapy note is read by its author
     alone and is left out of every listing for anyone else. `session_id`, if given, must be
