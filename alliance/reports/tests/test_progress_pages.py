@@ -1,6 +1,7 @@
 """The progress pages: the client's own on a phone, and the counselor's for a client."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -73,9 +74,18 @@ def test_the_clients_pages_use_no_clinical_jargon(personas, history, web_as):
     urls = [reverse("my_progress"), "/home/", "/home/progress/", "/home/alliance/"]
     urls += ["/home/something-isnt-working/", *(f"/home/check-ins/{pk}/" for pk in answered)]
     for url in urls:
-        text = web.get(url).content.decode()
+        text = without_tokens(web.get(url).content.decode())
         for word in CLIENT_JARGON:
-            assert word not in text, (url, word)
+            assert not re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", text), (
+                url,
+                word,
+            )
+
+
+def without_tokens(html: str) -> str:
+    # Random values (the CSRF token, a script nonce) may spell "RCI" by chance; words a person
+    # reads never look like a long unbroken run of letters, digits and token punctuation.
+    return re.sub(r'="[A-Za-z0-9+/=_-]{20,}"', '=""', html)
 
 
 def test_it_states_the_persons_outcome_over_mood_and_anxiety_together(personas, history, web_as):
