@@ -86,20 +86,31 @@ class Evaluation:
     needed) their open alerts with repairs, which every follow-up shares. One serves one event,
     or a replay of many in order (alerts raised along the way join the list)."""
 
-    def __init__(self, client: Client, t: dict | None = None):
+    def __init__(self, client: Client, t: dict | None = None, *, rules: Iterable[str] = ()):
         self.client = client
         self.t = t or thresholds_for(client.clinic_id)
+        # The rules whose open alerts this evaluation reads, or all of them when none is named.
+        self.rules = frozenset(rules)
         self._active = None
 
     @property
     def active(self) -> list[Alert]:
         if self._active is None:
-            self._active = list(
-                Alert.objects.filter(client=self.client, status__in=ACTIVE_STATUSES)
-                .prefetch_related("repairs")
-                .order_by("pk")
-            )
+            found = Alert.objects.filter(client=self.client, status__in=ACTIVE_STATUSES)
+            if self.rules:
+                found = found.filter(rule__in=sorted(self.rules))
+            self._active = list(found.prefetch_related("repairs").order_by("pk"))
         return self._active
+
+    def holds_open(self, rule: str, subject: str) -> bool:
+        """Whether the open alerts read so far show one of this rule about this subject (False
+        when they were not read, or not for this rule: the database then answers)."""
+        if self._active is None or (self.rules and rule not in self.rules):
+            return False
+        return any(
+            alert.rule == rule and alert.subject == subject and alert.is_active
+            for alert in self._active
+        )
 
     def forget(self) -> None:
         self._active = None
@@ -109,12 +120,33 @@ class Evaluation:
             self._active.append(alert)
 
 
+def followed_rules(instrument) -> set[str]:
+    """The rules whose open alerts a check-in of this instrument follows up or may raise."""
+    if instrument is None:
+        return set()
+    followed = set()
+    if instrument.respondent == "client":
+        followed.add("no_checkins")
+    if instrument.code in (ALLIANCE_FORM, PREDICTION_FORM):
+        followed |= {"alliance", "client_voice", *LEGACY_ALLIANCE}
+    if instrument.code in OUTCOME_FORMS:
+        followed |= {"reliable_deterioration", "no_reliable_improvement"}
+    if any(f.severity == "urgent" for f in instrument.flags):
+        followed.add("risk")
+    return followed
+
+
 def on_response(response: Response, *, ctx: Evaluation | None = None) -> list[Alert]:
-    """Evaluate everything a new check-in can trigger, in the caller's transaction."""
-    ctx = ctx or Evaluation(response.client)
+    """Evaluate everything a new check-in can trigger, in the caller's transaction.
+
+    Without `ctx`, only the open alerts of the rules this instrument follows are read."""
     instrument = find(response.instrument)
+    if ctx is None:
+        # A rule set that is empty would read every rule's alerts; "none" matches no alert.
+        ctx = Evaluation(response.client, rules=followed_rules(instrument) or {"none"})
     raised = []
-    with transaction.atomic():
+    # No savepoint: nothing here catches a failure, which fails the caller's transaction.
+    with transaction.atomic(savepoint=False):
         if instrument is not None and instrument.respondent == "client":
             _follow(
                 ctx,
@@ -510,6 +542,8 @@ def raise_finding(ctx: Evaluation, finding, at: datetime, *, extra=None) -> Aler
     an alert about the same subject is still open."""
     client, t = ctx.client, ctx.t
     if finding is None or not t[finding.rule]["enabled"]:
+        return None
+    if ctx.holds_open(finding.rule, finding.subject):
         return None
     existing = Alert.objects.filter(client=client, rule=finding.rule).filter(
         Q(key=finding.key) | Q(subject=finding.subject, status__in=ACTIVE_STATUSES)

@@ -1,6 +1,7 @@
 """A clinic's alert settings: its thresholds within the ranges of thresholds.json, and whether
 its clients see the comparison of the two views."""
 
+import json
 import logging
 
 from django.db import transaction
@@ -27,15 +28,39 @@ def shows_comparison_to_clients(clinic_id: int) -> bool:
     return clinic_settings(clinic_id).show_comparison_to_clients
 
 
+# Resolved thresholds by the saved overrides (as canonical JSON), for this process: resolving
+# checks every override against thresholds.json, which each check-in would otherwise repeat.
+# Keyed by the overrides themselves, so a clinic's change is seen at once by every process.
+_resolved: dict[str, dict] = {}
+_RESOLVED_KEPT = 256
+
+
 def thresholds_for(clinic_id: int, *, saved: ClinicAlertSettings | None = None) -> dict:
-    saved = saved or clinic_settings(clinic_id)
-    try:
-        return rules.resolve(DEFAULTS, saved.thresholds)
-    except rules.ThresholdError:
-        # Settings saved under an older thresholds file that no longer fit: the defaults
-        # still protect every client while an administrator corrects them.
-        log.warning("Clinic %s has alert thresholds that no longer fit; using defaults", clinic_id)
-        return rules.resolve(DEFAULTS)
+    if saved is not None:
+        overrides = saved.thresholds
+    else:
+        overrides = (
+            ClinicAlertSettings.objects.filter(clinic_id=clinic_id)
+            .values_list("thresholds", flat=True)
+            .first()
+        )
+    key = json.dumps(overrides or {}, sort_keys=True)
+    resolved = _resolved.get(key)
+    if resolved is None:
+        try:
+            resolved = rules.resolve(DEFAULTS, overrides)
+        except rules.ThresholdError:
+            # Settings saved under an older thresholds file that no longer fit: the defaults
+            # still protect every client while an administrator corrects them.
+            log.warning(
+                "Clinic %s has alert thresholds that no longer fit; using defaults", clinic_id
+            )
+            return rules.resolve(DEFAULTS)
+        if len(_resolved) >= _RESOLVED_KEPT:
+            _resolved.clear()
+        _resolved[key] = resolved
+    # A copy per caller, so that no caller can change another's.
+    return {rule: dict(values) for rule, values in resolved.items()}
 
 
 def save_settings(

@@ -4,6 +4,8 @@ import hashlib
 import hmac
 import json
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,9 @@ from alliance.audit.models import GENESIS, AuditEvent, chain_name, chain_of
 # Any fixed number: with a chain's number, the advisory lock that serialises appends to that
 # chain on PostgreSQL. SQLite needs none, its write lock is taken at BEGIN IMMEDIATE.
 CHAIN_LOCK = 7_406_011
+
+# Events waiting for the end of a `deferred()` block, per thread (a connection is per thread).
+_pending = threading.local()
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,19 @@ def record(request, action: str, targets, *, actor=None, via: str | None = None,
                 chain=chain_of(clinic_id),
             )
         )
+    waiting = getattr(_pending, "events", None)
+    if waiting is not None:
+        waiting.extend(events)
+        return events
+    _append(events)
+    return events
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and insert the events in one statement, in the caller's transaction."""
     chains = sorted({event.chain for event in events})
-    with transaction.atomic():
+    # No savepoint: a failure here fails the caller's transaction, which then stores nothing.
+    with transaction.atomic(savepoint=False):
         prev = {}
         # Locks in one order, so two writers each touching two clinics cannot deadlock.
         for chain in chains:
@@ -91,7 +107,30 @@ def record(request, action: str, targets, *, actor=None, via: str | None = None,
             event.hash = event.compute_hash()
             prev[event.chain] = event.hash
         AuditEvent.objects.bulk_create(events)
-    return events
+
+
+@contextmanager
+def deferred():
+    """Hold back the events `record` makes inside the block and append them, in the order they
+    were recorded, when the block ends without an error: one chain lookup and one insert for
+    them all, at the end of the work.
+
+    Use it inside the transaction that does the work, as its last step before COMMIT: on
+    PostgreSQL the chain's lock is then taken only at the end, and held only until COMMIT,
+    rather than for all the work after the first event. Events recorded in the block are
+    written even if a savepoint inside it rolled back, so nothing in the block may record an
+    event inside a savepoint whose failure it catches. A block inside another one joins it.
+    """
+    if getattr(_pending, "events", None) is not None:
+        yield
+        return
+    _pending.events = events = []
+    try:
+        yield
+    finally:
+        _pending.events = None
+    if events:
+        _append(events)
 
 
 def _chain_tip(chain: int) -> str:

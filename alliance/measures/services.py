@@ -107,10 +107,8 @@ def submit_response(
         values = scorer.validate(answers)
     except AnswerError as error:
         raise Invalid.each(error.errors, within="answers") from error
-    earlier = Response.objects.filter(respondent=user, idempotency_key=key).first()
-    if earlier is not None:
-        return _repeat(earlier, client, instrument, values, session), False
-
+    # No lookup of the key first: the insert below meets the unique constraint on (respondent,
+    # key) when the key was used before, and the `except` finds the first response then.
     total, subscales, band, flags = scorer.compute(list(values.values()))
     response = Response(
         client=client,
@@ -129,13 +127,17 @@ def submit_response(
     )
     try:
         with transaction.atomic():
-            response.save()
-            audit.record(request, "create", audit.for_object(response, client), actor=user)
-            # In this transaction, so that a listener that fails (alerts, say) leaves nothing.
-            response_submitted.send(sender=Response, response=response)
+            # The audit events (this one and the alert rules') are written together at the
+            # end, so that on PostgreSQL the audit chain's lock is held only until COMMIT.
+            with audit.deferred():
+                response.save()
+                audit.record(request, "create", audit.for_object(response, client), actor=user)
+                # In this transaction, so that a listener that fails (alerts, say) leaves
+                # nothing.
+                response_submitted.send(sender=Response, response=response)
     except IntegrityError:
-        # Lost a race (the same key twice at once), or the form was answered for this session
-        # since the form was shown. Nothing was stored.
+        # The key was used before (a retry, or the same key twice at once), or the form was
+        # answered for this session since the form was shown. Nothing was stored.
         earlier = Response.objects.filter(respondent=user, idempotency_key=key).first()
         if earlier is not None:
             return _repeat(earlier, client, instrument, values, session), False

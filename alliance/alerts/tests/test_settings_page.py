@@ -79,3 +79,14 @@ def test_counselors_and_clients_cannot_reach_the_settings(personas, web_as):
     assert web_as(personas.c1).get("/alerts/settings/").status_code == 404
     assert web_as(personas.a.user).post("/alerts/settings/", form_data()).status_code == 404
     assert not ClinicAlertSettings.objects.exists()
+
+
+def test_a_change_is_seen_at_once_although_resolved_thresholds_are_kept(personas):
+    before = thresholds_for(personas.clinic.pk)
+    before["no_checkins"]["enabled"] = False  # a caller's copy: others never see this
+    assert thresholds_for(personas.clinic.pk)["no_checkins"]["enabled"] is True
+    ClinicAlertSettings.objects.update_or_create(
+        clinic=personas.clinic, defaults={"thresholds": {"no_checkins": {"enabled": False}}}
+    )
+    assert thresholds_for(personas.clinic.pk)["no_checkins"]["enabled"] is False
+    assert thresholds_for(personas.other_clinic.pk)["no_checkins"]["enabled"] is True

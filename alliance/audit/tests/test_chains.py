@@ -138,3 +138,28 @@ def test_it_lets_clinics_write_without_waiting_for_each_other(personas):
     assert "north" in finished
     assert verify()[0] == 0
     assert AuditEvent.objects.count() == 3
+
+
+def test_deferred_events_are_written_at_the_end_in_the_order_recorded(personas):
+    with transaction.atomic(), audit.deferred():
+        audit.record(None, "read", audit.for_client(personas.a), actor=personas.c1)
+        with audit.deferred():  # an inner block joins the outer one
+            audit.record(None, "read", audit.for_client(personas.other_client), actor=personas.c1)
+        audit.record(None, "update", audit.for_client(personas.b), actor=personas.c1)
+        assert not AuditEvent.objects.exists()
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [(e.action, e.client_id) for e in events] == [
+        ("read", personas.a.pk),
+        ("read", personas.other_client.pk),
+        ("update", personas.b.pk),
+    ]
+    assert verify() == (0, "Audit trail intact: 3 events checked.\n")
+
+
+def test_deferred_events_are_dropped_when_the_block_fails(personas):
+    with pytest.raises(RuntimeError), transaction.atomic(), audit.deferred():
+        audit.record(None, "read", audit.for_client(personas.a), actor=personas.c1)
+        raise RuntimeError
+    audit.record(None, "read", audit.for_client(personas.b), actor=personas.c1)
+    (event,) = AuditEvent.objects.all()
+    assert event.client_id == personas.b.pk and event.prev_hash == GENESIS
