@@ -65,7 +65,10 @@ class Agreeable(models.Model):
         return reverse(f"{self.noun}_detail", kwargs={f"{self.noun}_id": self.pk})
 
     def snapshot(self) -> dict:
-        raise NotImplementedError
+        """What a version keeps of the record, by the version record's field names. Each kind
+        says its own (a goal's words, reason, values, scale and weight; a task's words,
+        frequency and goal): there is no sensible default, so a kind without one fails loudly."""
+        raise NotImplementedError(f"{type(self).__name__} must say what a version keeps")
 
     def on_agreed(self, version, user, at) -> None:
         """Called in the transaction in which `user`'s agreement made `version` (the version

@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from alliance.accounts.models import Role, User
@@ -26,6 +26,7 @@ from alliance.care.models import Client
 from alliance.errors import Conflict, Invalid, NotAllowed
 from alliance.measures.instruments import ALLIANCE_FORM
 from alliance.measures.models import Response
+from alliance.once import store_once
 
 KEY_MAX = 64
 
@@ -176,38 +177,28 @@ def raise_concern(
         raise NotAllowed("Only the client raises a concern about their own care.")
     text = check_concern(text)
     key = (key or "")[:KEY_MAX]
-    if key:
-        earlier = Concern.objects.filter(client=client, idempotency_key=key).first()
-        if earlier is not None:
-            return _repeated_concern(earlier, text), False
     t = thresholds_for(client.clinic_id)
-    try:
-        with transaction.atomic():
-            concern = Concern.objects.create(client=client, text=text, idempotency_key=key)
-            audit.record(request, "create", audit.for_object(concern, client), actor=user)
-            wanted = int(t["alliance_drop"]["baseline_ratings"])
-            recent = list(
-                Response.objects.filter(client=client, instrument=ALLIANCE_FORM).order_by(
-                    "-submitted_at", "-pk"
-                )[:wanted]
-            )
-            ratings = [as_rating(r) for r in reversed(recent)]
-            finding = rules.client_voice(concern.pk, concern.created_at, bool(text), ratings)
-            raise_finding(Evaluation(client, t), finding, concern.created_at)
-    except IntegrityError:
-        earlier = Concern.objects.filter(client=client, idempotency_key=key).first()
-        if not key or earlier is None:
-            raise
-        return _repeated_concern(earlier, text), False
-    return concern, True
 
-
-def _repeated_concern(earlier: Concern, text: str) -> Concern:
-    """A retry returns the first concern; the same key with other words would lose them."""
-    if earlier.text != text:
-        raise Invalid(
-            "This idempotency key was already used for a concern with other words; send a new "
-            "key for a new concern.",
-            field="idempotency_key",
+    def store() -> Concern:
+        concern = Concern.objects.create(client=client, text=text, idempotency_key=key)
+        audit.record(request, "create", audit.for_object(concern, client), actor=user)
+        wanted = int(t["alliance_drop"]["baseline_ratings"])
+        recent = list(
+            Response.objects.filter(client=client, instrument=ALLIANCE_FORM).order_by(
+                "-submitted_at", "-pk"
+            )[:wanted]
         )
-    return earlier
+        ratings = [as_rating(r) for r in reversed(recent)]
+        finding = rules.client_voice(concern.pk, concern.created_at, bool(text), ratings)
+        raise_finding(Evaluation(client, t), finding, concern.created_at)
+        return concern
+
+    # A retry returns the first concern; the same key with other words would lose them.
+    return store_once(
+        key,
+        earlier=lambda: Concern.objects.filter(client=client, idempotency_key=key).first(),
+        same=lambda earlier: earlier.text == text,
+        store=store,
+        different="This idempotency key was already used for a concern with other words; send "
+        "a new key for a new concern.",
+    )
